@@ -1,0 +1,85 @@
+//! The revision history of one document, as the PDFs and `sigdoc history` show it.
+
+use serde::Serialize;
+
+/// The three deliverables, each built into one PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// Deliverable 1: `process.md`.
+    Process,
+    /// Deliverable 2: `template.yaml`.
+    Template,
+    /// Deliverable 3: `analysis.md` and `threats/`.
+    Analysis,
+}
+
+impl DocKind {
+    /// All documents, in build order.
+    pub const ALL: [DocKind; 3] = [DocKind::Process, DocKind::Template, DocKind::Analysis];
+
+    /// The lower-case name used on the command line and for file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Process => "process",
+            DocKind::Template => "template",
+            DocKind::Analysis => "analysis",
+        }
+    }
+
+    /// Parses a name given on the command line.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The paths, relative to the documents folder, whose changes change this document.
+    /// A path ending in `/` stands for a whole folder.
+    pub fn paths(self) -> &'static [&'static str] {
+        match self {
+            DocKind::Process => &["process.md"],
+            DocKind::Template => &["template.yaml"],
+            DocKind::Analysis => &["analysis.md", "threats/"],
+        }
+    }
+}
+
+/// One entry of a revision history: a release, the unreleased commits after the newest
+/// release, or the uncommitted edits of a working tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// `0.2`, `0.2+4`, `0.0+3`; for uncommitted edits the unreleased version and `+dirty`.
+    pub version: String,
+    /// The release tag, or `None` for unreleased work.
+    pub tag: Option<String>,
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    /// The commit the entry stands at, `None` for uncommitted edits.
+    pub commit: Option<String>,
+    /// Every commit id the entry covers, newest first.
+    pub commits: Vec<String>,
+    /// Initials of the people who made the covered commits, in order of first appearance.
+    pub initials: Vec<String>,
+    /// Names of those people, in the same order.
+    pub authors: Vec<String>,
+    /// What changed: an annotated tag's message, else the commits' subjects.
+    pub remarks: Vec<String>,
+}
+
+/// A document's revision history, newest entry first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct History {
+    /// Which document.
+    pub document: DocKind,
+    /// Newest first.
+    pub entries: Vec<HistoryEntry>,
+    /// True when the repository is shallow and earlier history is not available.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+impl History {
+    /// Whether the newest entry is a release, i.e. the build is exactly at a release.
+    pub fn is_release(&self) -> bool {
+        self.entries.first().is_some_and(|e| e.tag.is_some())
+    }
+}
