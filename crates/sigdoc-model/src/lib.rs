@@ -1,9 +1,30 @@
 //! The documents of a security working group as typed data: loading, checking, evaluating.
 
+pub mod attack_tree;
 mod diagnostic;
+mod front;
 mod history;
+mod load;
+mod mentions;
+mod process;
+mod reader;
+mod references;
+mod sig;
 mod snapshot;
+mod template;
+pub mod text;
+mod threat;
+pub mod yaml;
 
+pub use attack_tree::{AttackNode, Evaluation, Gate};
 pub use diagnostic::{Diagnostic, Severity, sort as sort_diagnostics};
+pub use front::{DocMeta, MarkdownDoc, Prose, STATUSES};
 pub use history::{DocKind, History, HistoryEntry};
+pub use load::{Deliverables, Loaded};
+pub use mentions::{Mention, find_mentions, normalise_id};
+pub use process::{PriorityLevel, Process, Scale, ScaleLevel};
+pub use references::{Reference, References};
+pub use sig::{Author, Legal, Sig, initials_of};
 pub use snapshot::{MAX_FILE_SIZE, Snapshot, Source};
+pub use template::{Field, FieldKind, KIND_NAMES, THREAT_STATUSES, Template};
+pub use threat::{Approach, BUILTIN_KEYS, FieldValue, RefUse, Threat, is_slug};

@@ -1,0 +1,185 @@
+//! `sig.yaml`: the group, its authors, legal notices and release tag pattern.
+
+use serde::Serialize;
+use serde_yaml::{Mapping, Value};
+
+use crate::reader::{Reader, child, index};
+use crate::yaml::Seg;
+
+/// A person or group credited as an author.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Author {
+    /// Full name.
+    pub name: String,
+    /// E-mail address, shown as a `mailto:` line.
+    pub email: Option<String>,
+    /// Jabber ID, shown as an `xmpp:` line.
+    pub jid: Option<String>,
+    /// Web page.
+    pub uri: Option<String>,
+    /// Initials used in the revision history; derived from the name when absent.
+    pub initials: Option<String>,
+}
+
+impl Author {
+    /// The stated initials, or the first letter of each word of the name.
+    pub fn initials(&self) -> String {
+        match &self.initials {
+            Some(i) => i.clone(),
+            None => initials_of(&self.name),
+        }
+    }
+}
+
+/// The first letter of each word of a name, upper case: "Peter Saint-Andre" -> "PSA".
+pub fn initials_of(name: &str) -> String {
+    name.split(|c: char| c.is_whitespace() || c == '-')
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The legal notices of every document; each is Markdown, `None` takes the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Legal {
+    /// Copyright notice.
+    pub copyright: Option<String>,
+    /// Permissions granted to readers.
+    pub permissions: Option<String>,
+    /// Disclaimer of warranty.
+    pub warranty: Option<String>,
+    /// Limitation of liability.
+    pub liability: Option<String>,
+    /// Conformance (IPR) notice.
+    pub conformance: Option<String>,
+}
+
+/// The group's metadata from `sig.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sig {
+    /// Group name: title lines read "<name>: <document title>".
+    pub name: String,
+    /// Short name, used in file names of releases.
+    pub shortname: String,
+    /// The group's authors, the default authors of every document.
+    pub authors: Vec<Author>,
+    /// Who approves the documents (e.g. "XMPP Council").
+    pub approver: Option<String>,
+    /// Where discussion happens (Markdown).
+    pub venue: Option<String>,
+    /// Legal notices.
+    pub legal: Legal,
+    /// Glob of release tags.
+    pub tags: String,
+}
+
+impl Default for Sig {
+    fn default() -> Self {
+        Self {
+            name: "Working Group".into(),
+            shortname: "group".into(),
+            authors: Vec::new(),
+            approver: None,
+            venue: None,
+            legal: Legal::default(),
+            tags: "v*".into(),
+        }
+    }
+}
+
+const SIG_KEYS: &[&str] = &["name", "shortname", "authors", "approver", "venue", "legal", "tags"];
+const AUTHOR_KEYS: &[&str] = &["name", "email", "jid", "uri", "initials"];
+const LEGAL_KEYS: &[&str] = &["copyright", "permissions", "warranty", "liability", "conformance"];
+
+pub(crate) fn read_sig(r: &mut Reader<'_>) -> Sig {
+    let mut sig = Sig::default();
+    let root: Vec<Seg> = Vec::new();
+    let value = r.doc.value.clone();
+    let Some(map) = r.mapping(&root, &value, "the group's metadata") else { return sig };
+    r.unknown_keys(&root, map, SIG_KEYS, "sig.yaml");
+    if let Some(name) = r.string(&root, map, "name", true, "sig.yaml") {
+        sig.name = name;
+    }
+    if let Some(short) = r.string(&root, map, "shortname", true, "sig.yaml") {
+        if short.is_empty() || !short.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            r.error(
+                &child(&root, "shortname"),
+                "\"shortname\" must be letters, digits and '-' (it names release files)",
+            );
+        } else {
+            sig.shortname = short;
+        }
+    }
+    match map.get("authors") {
+        None | Some(Value::Null) => r.error(&root, "sig.yaml is missing required key \"authors\""),
+        Some(value) => sig.authors = read_authors(r, &child(&root, "authors"), value, &[]),
+    }
+    sig.approver = r.string(&root, map, "approver", false, "sig.yaml");
+    sig.venue = r.string(&root, map, "venue", false, "sig.yaml");
+    if let Some(tags) = r.string(&root, map, "tags", false, "sig.yaml") {
+        sig.tags = tags;
+    }
+    if let Some(value) = map.get("legal").filter(|v| !v.is_null()) {
+        let path = child(&root, "legal");
+        if let Some(legal) = r.mapping(&path, value, "the legal notices") {
+            r.unknown_keys(&path, legal, LEGAL_KEYS, "legal");
+            sig.legal = Legal {
+                copyright: r.string(&path, legal, "copyright", false, "legal"),
+                permissions: r.string(&path, legal, "permissions", false, "legal"),
+                warranty: r.string(&path, legal, "warranty", false, "legal"),
+                liability: r.string(&path, legal, "liability", false, "legal"),
+                conformance: r.string(&path, legal, "conformance", false, "legal"),
+            };
+        }
+    }
+    sig
+}
+
+/// Reads a list of authors; a plain string names one of `known` by name or initials.
+pub(crate) fn read_authors(r: &mut Reader<'_>, path: &[Seg], value: &Value, known: &[Author]) -> Vec<Author> {
+    let Some(items) = r.sequence(path, value, "a list of authors") else { return Vec::new() };
+    let mut authors = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let p = index(path, i);
+        match item {
+            Value::String(id) if !known.is_empty() => {
+                match known.iter().find(|a| &a.name == id || a.initials.as_deref() == Some(id)) {
+                    Some(a) => authors.push(a.clone()),
+                    None => {
+                        let names: Vec<_> = known.iter().map(|a| a.name.as_str()).collect();
+                        r.error(&p, format!("unknown author \"{id}\" (sig.yaml lists: {})", names.join(", ")));
+                    }
+                }
+            }
+            Value::Mapping(map) => authors.extend(read_author(r, &p, map)),
+            other => r.error(
+                &p,
+                format!("expected an author (a mapping with \"name\"), found {}", crate::reader::describe(other)),
+            ),
+        }
+    }
+    authors
+}
+
+fn read_author(r: &mut Reader<'_>, path: &[Seg], map: &Mapping) -> Option<Author> {
+    r.unknown_keys(path, map, AUTHOR_KEYS, "an author");
+    let name = r.string(path, map, "name", true, "an author")?;
+    Some(Author {
+        name,
+        email: r.string(path, map, "email", false, "an author"),
+        jid: r.string(path, map, "jid", false, "an author"),
+        uri: r.string(path, map, "uri", false, "an author"),
+        initials: r.string(path, map, "initials", false, "an author"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_from_names() {
+        assert_eq!(initials_of("Peter Saint-Andre"), "PSA");
+        assert_eq!(initials_of("will kamishlian"), "WK");
+    }
+}
