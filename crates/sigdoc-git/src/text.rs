@@ -1,0 +1,100 @@
+//! Text from git objects made presentable: dates, messages, names, initials.
+
+use time::OffsetDateTime;
+
+/// Formats seconds since the Unix epoch as a `YYYY-MM-DD` date in UTC.
+///
+/// Times outside the years 1–9999 (possible in hand-made commits) are clamped to the
+/// epoch rather than failing.
+pub fn format_date(seconds: i64) -> String {
+    let date = OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH).date();
+    if !(1..=9999).contains(&date.year()) {
+        return "1970-01-01".to_owned();
+    }
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+/// Decodes a commit's text: Latin-1 when the commit declares it, else UTF-8 with
+/// invalid bytes replaced, so that no message can make the history fail.
+pub(crate) fn decode(bytes: &[u8], encoding: Option<&str>) -> String {
+    let latin1 = encoding.is_some_and(|e| {
+        let e = e.to_ascii_lowercase().replace(['-', '_'], "");
+        matches!(e.as_str(), "iso88591" | "latin1" | "l1" | "iso8859")
+    });
+    if latin1 && std::str::from_utf8(bytes).is_err() {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+/// Initials from a name: the first letter of each word, upper case (`Jane Q. Doe` → `JQD`).
+pub(crate) fn initials(name: &str) -> String {
+    let initials: String = name
+        .split_whitespace()
+        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .flat_map(char::to_uppercase)
+        .collect();
+    if initials.is_empty() { "?".to_owned() } else { initials }
+}
+
+/// The paragraphs of an annotated tag's message, each on one line, without a signature.
+pub(crate) fn paragraphs(message: &str) -> Vec<String> {
+    let end = ["-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----", "-----BEGIN SIGNED MESSAGE-----"]
+        .iter()
+        .filter_map(|marker| message.find(marker))
+        .min()
+        .unwrap_or(message.len());
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in message[..end].lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_utc_days() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(1_735_689_600), "2025-01-01");
+        assert_eq!(format_date(1_735_689_600 + 86_399), "2025-01-01");
+        assert_eq!(format_date(1_741_046_400), "2025-03-04");
+        assert_eq!(format_date(i64::MAX), "1970-01-01");
+    }
+
+    #[test]
+    fn messages_decode_lossily() {
+        assert_eq!(decode(b"caf\xe9", Some("ISO-8859-1")), "café");
+        assert_eq!(decode("café".as_bytes(), Some("ISO-8859-1")), "café");
+        assert_eq!(decode(b"caf\xe9", None), "caf\u{fffd}");
+    }
+
+    #[test]
+    fn initials_come_from_words() {
+        assert_eq!(initials("Jane Q. Doe"), "JQD");
+        assert_eq!(initials("émile zola"), "ÉZ");
+        assert_eq!(initials("  "), "?");
+        assert_eq!(initials("(bot) builder"), "BB");
+    }
+
+    #[test]
+    fn tag_messages_become_paragraphs() {
+        let msg = "Release 0.2\n\nAdds two threats\nand fixes the matrix.\n\n\n-----BEGIN PGP SIGNATURE-----\nabc\n";
+        assert_eq!(paragraphs(msg), ["Release 0.2", "Adds two threats and fixes the matrix."]);
+        assert!(paragraphs("\n\n").is_empty());
+    }
+}
