@@ -1,1 +1,200 @@
-//! placeholder
+//! Typesetting the deliverables with the embedded Typst compiler into XEP-style PDFs.
+
+mod data;
+mod fonts;
+pub mod markdown;
+mod world;
+
+use serde_json::Value;
+use sigdoc_model::{Deliverables, DocKind, History, Snapshot};
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+pub use data::{Revision, cheapest_attack_line};
+pub use fonts::covers as font_covers;
+pub use world::{MemoryFiles, SigWorld, shared_fonts};
+
+/// The house templates, embedded so that a build needs nothing from disk.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("/xep.typ", include_str!("../templates/xep.typ")),
+    ("/process.typ", include_str!("../templates/process.typ")),
+    ("/template.typ", include_str!("../templates/template.typ")),
+    ("/analysis.typ", include_str!("../templates/analysis.typ")),
+];
+
+/// What to render besides the deliverables themselves.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// The revision's time in seconds since the Unix epoch: the PDF's creation date
+    /// and Typst's `today`. Never the clock, so that builds are reproducible.
+    pub timestamp: i64,
+    /// Files of the snapshot to attach to the PDF (release builds carry their
+    /// sources), by path relative to the documents folder.
+    pub attachments: Vec<String>,
+}
+
+/// A problem Typst reported, located in the Typst source it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypstProblem {
+    /// Error or warning.
+    pub is_error: bool,
+    /// The Typst file (`/xep.typ`), if the problem has a place.
+    pub file: Option<String>,
+    /// 1-based line and column.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The message with its hints.
+    pub message: String,
+}
+
+impl std::fmt::Display for TypstProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.is_error { "error" } else { "warning" };
+        match &self.file {
+            Some(file) => write!(f, "{file}:{}:{}: {kind}: {}", self.line, self.column, self.message),
+            None => write!(f, "{kind}: {}", self.message),
+        }
+    }
+}
+
+/// Typesetting failed; this means a bug in a house template, never bad user input.
+#[derive(Debug, Clone)]
+pub struct RenderError {
+    /// Which document.
+    pub document: DocKind,
+    /// Every problem Typst reported.
+    pub problems: Vec<TypstProblem>,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "typesetting {}.pdf failed", self.document.name())?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// A rendered PDF.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The PDF file's bytes.
+    pub pdf: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+    /// Typst's warnings (a house-template matter, shown with `-v`).
+    pub warnings: Vec<TypstProblem>,
+}
+
+/// The data a document's template renders, as JSON.
+pub fn document_data(doc: DocKind, d: &Deliverables, history: &History, revision: &Revision) -> Value {
+    match doc {
+        DocKind::Process => data::process_data(d, history, revision),
+        DocKind::Template => data::template_data(d, history, revision),
+        DocKind::Analysis => data::analysis_data(d, history, revision),
+    }
+}
+
+/// The files of a document's Typst world: the templates, its data and the snapshot.
+///
+/// `sigdoc build --emit-typst` writes exactly these, so that the stock `typst` CLI
+/// compiles the same input.
+pub fn world_files(doc: DocKind, data: &Value, snapshot: Option<&Snapshot>) -> MemoryFiles {
+    let mut files = MemoryFiles::default();
+    for (path, text) in TEMPLATES {
+        files.insert(*path, text.as_bytes().to_vec());
+    }
+    let json = serde_json::to_vec(data).unwrap_or_default();
+    files.insert(format!("/data/{}.json", doc.name()), json);
+    if let Some(snapshot) = snapshot {
+        for (path, bytes) in &snapshot.files {
+            files.insert(format!("/documents/{path}"), bytes.clone());
+        }
+    }
+    files
+}
+
+/// The date of a timestamp, as Typst sees it.
+fn datetime(timestamp: i64) -> Option<Datetime> {
+    let t = time::OffsetDateTime::from_unix_timestamp(timestamp).ok()?;
+    Datetime::from_ymd_hms(t.year(), t.month().into(), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// `YYYY-MM-DD` of a timestamp (UTC).
+pub fn date_string(timestamp: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(timestamp) {
+        Ok(t) => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
+        Err(_) => "1970-01-01".into(),
+    }
+}
+
+fn problems(world: &SigWorld, diagnostics: &[SourceDiagnostic]) -> Vec<TypstProblem> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut message = d.message.to_string();
+            for hint in &d.hints {
+                message.push_str(&format!(" (hint: {})", hint.v));
+            }
+            let place = d.span.id().and_then(|id| {
+                let source = typst::World::source(world, id).ok()?;
+                let range = world.range(d.span)?;
+                let (line, column) = source.lines().byte_to_line_column(range.start)?;
+                Some((id.vpath().get_with_slash().to_owned(), line + 1, column + 1))
+            });
+            TypstProblem {
+                is_error: d.severity == Severity::Error,
+                file: place.as_ref().map(|p| p.0.clone()),
+                line: place.as_ref().map_or(0, |p| p.1),
+                column: place.as_ref().map_or(0, |p| p.2),
+                message,
+            }
+        })
+        .collect()
+}
+
+/// Compiles one document in a world and exports it as PDF.
+pub fn compile(doc: DocKind, world: &SigWorld, ident: &str, options: &RenderOptions) -> Result<Rendered, RenderError> {
+    let result = typst::compile::<PagedDocument>(world);
+    let warnings = problems(world, &result.warnings);
+    let outcome = match result.output {
+        Ok(document) => {
+            let pdf_options = PdfOptions {
+                ident: Smart::Custom(ident.to_owned()),
+                creator: Smart::Custom(Some("sigdoc".into())),
+                timestamp: datetime(options.timestamp).map(Timestamp::new_utc),
+                ..PdfOptions::default()
+            };
+            typst_pdf::pdf(&document, &pdf_options)
+                .map(|pdf| Rendered { pdf, pages: document.pages().len(), warnings: warnings.clone() })
+                .map_err(|errors| RenderError { document: doc, problems: problems(world, &errors) })
+        }
+        Err(errors) => Err(RenderError { document: doc, problems: problems(world, &errors) }),
+    };
+    // The cache is process-wide; keep it from growing across compiles, failed ones too.
+    comemo::evict(10);
+    outcome
+}
+
+/// Renders one document: builds its data and world, compiles, exports.
+pub fn render(
+    doc: DocKind,
+    d: &Deliverables,
+    history: &History,
+    snapshot: Option<&Snapshot>,
+    options: &RenderOptions,
+) -> Result<Rendered, RenderError> {
+    let revision = Revision::from_history(history, &date_string(options.timestamp));
+    let mut data = document_data(doc, d, history, &revision);
+    data["attachments"] = options.attachments.iter().map(|name| Value::from(name.as_str())).collect();
+    let files = world_files(doc, &data, snapshot);
+    let world = SigWorld::new(files, &format!("/{}.typ", doc.name()), datetime(options.timestamp));
+    compile(doc, &world, &format!("{}-{}", d.sig.shortname, doc.name()), options)
+}

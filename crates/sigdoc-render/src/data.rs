@@ -1,0 +1,283 @@
+//! The data each house template renders, built from the deliverables and their history.
+
+use serde_json::{Value, json};
+use sigdoc_model::{
+    AttackNode, Author, Deliverables, DocKind, DocMeta, FieldKind, FieldValue, History, Process, References, Threat,
+};
+
+use crate::markdown::{inline_text, to_nodes};
+
+/// How the revision being built is described on every page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// Version shown on the title page (`0.2`, `0.2+1 (40872e9)`).
+    pub version: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Whether every page says DRAFT.
+    pub draft: bool,
+}
+
+impl Revision {
+    /// The revision that a history describes: its newest entry.
+    pub fn from_history(history: &History, fallback_date: &str) -> Revision {
+        match history.entries.first() {
+            Some(entry) => {
+                let version = match (&entry.tag, &entry.commit) {
+                    (None, Some(commit)) => format!("{} ({})", entry.version, &commit[..commit.len().min(7)]),
+                    _ => entry.version.clone(),
+                };
+                Revision { version, date: entry.date.clone(), draft: entry.tag.is_none() }
+            }
+            None => Revision { version: "0.0".into(), date: fallback_date.to_owned(), draft: true },
+        }
+    }
+}
+
+fn md(text: &str, refs: &References) -> Value {
+    to_nodes(text, refs)
+}
+
+fn opt_md(text: Option<&String>, refs: &References) -> Value {
+    text.map_or(Value::Null, |t| md(t, refs))
+}
+
+fn authors(list: &[Author]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|a| json!({"name": a.name, "email": a.email, "jid": a.jid, "uri": a.uri, "initials": a.initials()}))
+            .collect(),
+    )
+}
+
+fn references(refs: &References) -> Value {
+    refs.values()
+        .map(|r| (r.id.clone(), json!({"title": r.title, "url": r.url})))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// Data every document shares: group, metadata, legal notices, history.
+fn common(doc: DocKind, d: &Deliverables, meta: &DocMeta, history: &History, revision: &Revision) -> Value {
+    let refs = &d.references;
+    let legal = &d.sig.legal;
+    json!({
+        "doc": doc.name(),
+        "group": d.sig.name,
+        "shortname": format!("{}-{}", d.sig.shortname, doc.name()),
+        "title": meta.title,
+        "full_title": format!("{}: {}", d.sig.name, meta.title),
+        "abstract": md(&meta.abstract_, refs),
+        "abstract_text": meta.abstract_.trim(),
+        "status": meta.status,
+        "type": meta.doc_type,
+        "authors": authors(&meta.authors),
+        "approver": d.sig.approver,
+        "venue": opt_md(d.sig.venue.as_ref(), refs),
+        "legal": {
+            "copyright": opt_md(legal.copyright.as_ref(), refs),
+            "permissions": opt_md(legal.permissions.as_ref(), refs),
+            "warranty": opt_md(legal.warranty.as_ref(), refs),
+            "liability": opt_md(legal.liability.as_ref(), refs),
+            "conformance": opt_md(legal.conformance.as_ref(), refs),
+        },
+        "references": references(refs),
+        "version": revision.version,
+        "date": revision.date,
+        "year": revision.date.get(..4).unwrap_or(""),
+        "draft": revision.draft,
+        "history": history.entries.iter().map(|e| json!({
+            "version": match (&e.tag, &e.commit) {
+                (None, Some(c)) => format!("{} ({})", e.version, &c[..c.len().min(7)]),
+                _ => e.version.clone(),
+            },
+            "date": e.date,
+            "initials": e.initials.join(", "),
+            "remarks": e.remarks.iter().map(|r| md(r, refs)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "history_truncated": history.truncated,
+    })
+}
+
+fn scales(process: &Process, refs: &References) -> Value {
+    let scale = |name: &str| -> Value {
+        process
+            .scale(name)
+            .map(|s| {
+                s.iter().map(|l| json!({"level": l.level, "label": l.label, "meaning": md(&l.meaning, refs)})).collect()
+            })
+            .unwrap_or_default()
+    };
+    let priorities: Vec<Value> = process
+        .priorities
+        .iter()
+        .map(|p| json!({"level": p.level, "label": p.label, "meaning": md(&p.meaning, refs)}))
+        .collect();
+    json!({
+        "likelihood": scale("likelihood"),
+        "damage": scale("damage"),
+        "priorities": priorities,
+        "matrix": process.matrix,
+    })
+}
+
+/// The data of `process.pdf`.
+pub fn process_data(d: &Deliverables, history: &History, revision: &Revision) -> Value {
+    let mut data = common(DocKind::Process, d, &d.process.doc.meta, history, revision);
+    data["body"] = md(&d.process.doc.body.text, &d.references);
+    data["rating"] = scales(&d.process, &d.references);
+    data
+}
+
+/// The data of `template.pdf`.
+pub fn template_data(d: &Deliverables, history: &History, revision: &Revision) -> Value {
+    let refs = &d.references;
+    let mut data = common(DocKind::Template, d, &d.template.meta, history, revision);
+    data["body"] = md(&d.template.intro.text, refs);
+    data["fields"] = d
+        .template
+        .fields
+        .iter()
+        .map(|f| {
+            let kind = match &f.kind {
+                FieldKind::Level(scale) => format!("level ({scale})"),
+                other => other.name().to_owned(),
+            };
+            json!({"key": f.key, "label": f.label, "kind": kind, "required": f.required, "guidance": md(&f.guidance, refs)})
+        })
+        .collect();
+    data["rating"] = scales(&d.process, refs);
+    data
+}
+
+fn format_cost(cost: f64) -> String {
+    if cost.fract() == 0.0 && cost.abs() < 1e15 { format!("{cost:.0}") } else { format!("{cost}") }
+}
+
+/// The `Cheapest attack:` line under a tree.
+pub fn cheapest_attack_line(tree: &AttackNode) -> String {
+    let eval = tree.evaluate();
+    if !eval.possible {
+        return "Cheapest attack: none feasible".into();
+    }
+    let leaves: Vec<&str> = eval.cheapest.iter().filter_map(|p| tree.at(p)).map(|n| n.goal.as_str()).collect();
+    let cost = match eval.cost {
+        Some(c) if eval.partial => format!("{} (some alternatives have no cost estimate)", format_cost(c)),
+        Some(c) => format_cost(c),
+        None => "unknown".into(),
+    };
+    format!("Cheapest attack: {cost} — {}", leaves.join(", "))
+}
+
+fn tree_node(node: &AttackNode, path: &mut Vec<usize>, cheapest: &[Vec<usize>]) -> Value {
+    let on_path = cheapest.iter().any(|leaf| leaf.starts_with(path));
+    let eval = node.evaluate();
+    let children: Vec<Value> = node
+        .children
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            path.push(i);
+            let v = tree_node(c, path, cheapest);
+            path.pop();
+            v
+        })
+        .collect();
+    json!({
+        "goal": node.goal,
+        "gate": node.gate,
+        "cost": node.cost.map(format_cost),
+        "computed": if eval.possible { eval.cost.map(format_cost) } else { None },
+        "possible": eval.possible,
+        "equipment": node.equipment,
+        "cheapest": on_path,
+        "children": children,
+    })
+}
+
+fn level_value(process: &Process, scale: &str, level: &str) -> Value {
+    let label =
+        process.scale(scale).and_then(|s| s.iter().find(|l| l.level == level)).map_or(level, |l| l.label.as_str());
+    json!({"level": level, "label": label})
+}
+
+fn threat_data(t: &Threat, d: &Deliverables) -> Value {
+    let refs = &d.references;
+    let priority = t.priority(&d.template, &d.process);
+    let priority_label = priority.and_then(|p| d.process.priority_level(p)).map(|p| p.label.clone());
+    let tree_cost = t.attack_tree().map(|tree| {
+        let e = tree.evaluate();
+        if !e.possible { "none".to_owned() } else { e.cost.map_or_else(|| "unknown".into(), format_cost) }
+    });
+    let fields: Vec<Value> = d
+        .template
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let value = match (&f.kind, t.values.get(&f.key)) {
+                (FieldKind::Priority, stated) => {
+                    let stated = match stated {
+                        Some(FieldValue::Priority(p)) => Some(*p),
+                        _ => None,
+                    };
+                    json!({
+                        "level": priority,
+                        "label": priority_label,
+                        "computed": t.computed_priority(&d.template, &d.process),
+                        "stated": stated,
+                        "reason": opt_md(t.priority_reason.as_ref(), refs),
+                    })
+                }
+                (_, None) => return None,
+                (FieldKind::Text | FieldKind::Status, Some(FieldValue::Text(s))) => inline_text(s, refs),
+                (FieldKind::Markdown, Some(FieldValue::Text(s))) => md(s, refs),
+                (FieldKind::Level(scale), Some(FieldValue::Text(s))) => level_value(&d.process, scale, s),
+                (FieldKind::AttackTree, Some(FieldValue::AttackTree(tree))) => {
+                    let cheapest = tree.evaluate().cheapest;
+                    json!({"root": tree_node(tree, &mut Vec::new(), &cheapest), "summary": cheapest_attack_line(tree)})
+                }
+                (FieldKind::References, Some(FieldValue::References(list))) => list
+                    .iter()
+                    .map(|r| {
+                        let known = refs.get(&r.id);
+                        json!({"id": r.id, "title": known.map(|k| &k.title), "url": known.map(|k| &k.url), "note": opt_md(r.note.as_ref(), refs)})
+                    })
+                    .collect(),
+                (FieldKind::Approaches, Some(FieldValue::Approaches(list))) => list
+                    .iter()
+                    .map(|a| json!({"approach": md(&a.approach, refs), "issues": md(&a.implementation_issues, refs)}))
+                    .collect(),
+                (FieldKind::List, Some(FieldValue::List(items))) => items.iter().map(|i| md(i, refs)).collect(),
+                _ => return None,
+            };
+            Some(json!({"key": f.key, "label": f.label, "kind": f.kind.name(), "value": value}))
+        })
+        .collect();
+    json!({
+        "id": t.id,
+        "name": t.name(&d.template),
+        "status": t.status,
+        "likelihood": t.level(&d.template, "likelihood").map(|l| level_value(&d.process, "likelihood", l)),
+        "damage": t.level(&d.template, "damage").map(|l| level_value(&d.process, "damage", l)),
+        "priority": priority,
+        "priority_label": priority_label,
+        "cost": tree_cost,
+        "fields": fields,
+    })
+}
+
+/// The data of `analysis.pdf`.
+pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision) -> Value {
+    let mut data = common(DocKind::Analysis, d, &d.analysis.meta, history, revision);
+    data["body"] = md(&d.analysis.body.text, &d.references);
+    data["rating"] = scales(&d.process, &d.references);
+    let mut threats: Vec<&Threat> = d.threats.iter().collect();
+    // Most urgent first, then by name: the order of the summary table and the sections.
+    threats.sort_by(|a, b| {
+        let pa = a.priority(&d.template, &d.process).unwrap_or(u32::MAX);
+        let pb = b.priority(&d.template, &d.process).unwrap_or(u32::MAX);
+        (pa, a.name(&d.template).to_lowercase(), &a.id).cmp(&(pb, b.name(&d.template).to_lowercase(), &b.id))
+    });
+    data["threats"] = threats.into_iter().map(|t| threat_data(t, d)).collect();
+    data
+}
