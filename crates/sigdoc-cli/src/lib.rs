@@ -1,1 +1,77 @@
-//! placeholder
+//! The `sigdoc` command line: parsing, running a subcommand, reporting, exit status.
+
+mod args;
+mod cmd;
+mod console;
+mod error;
+mod report;
+mod workspace;
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+pub use console::Console;
+pub use error::CliError;
+
+use args::{Color, Command};
+use workspace::Workspace;
+
+/// Runs sigdoc with real standard streams and the current directory.
+pub fn main() -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let color_default = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let code = run(std::env::args_os(), &cwd, &mut stdout.lock(), &mut stderr.lock(), color_default);
+    ExitCode::from(code)
+}
+
+/// Runs sigdoc with the given arguments and streams; returns the exit status.
+///
+/// `color_auto` is what `--color auto` means here (a terminal without NO_COLOR).
+pub fn run(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    cwd: &Path,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+    color_auto: bool,
+) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = if color_auto { e.render().ansi().to_string() } else { e.render().to_string() };
+            let is_error = e.use_stderr();
+            let _ = if is_error { write!(err, "{text}") } else { write!(out, "{text}") };
+            return if is_error { 2 } else { 0 };
+        }
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => color_auto,
+    };
+    let mut console = Console { out, err, color, quiet: cli.quiet, verbose: cli.verbose };
+    match dispatch(&cli, cwd, &mut console) {
+        Ok(()) => 0,
+        Err(e) => {
+            if !matches!(e, CliError::InvalidDocuments) || !console.quiet {
+                let _ = writeln!(console.err, "sigdoc: {e}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: &Cli, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
+    let open = |rev: Option<&str>| Workspace::open(cli.repo.as_deref(), cwd, &cli.root, rev);
+    match &cli.command {
+        Command::Build(args) => cmd::build::run(&open(args.rev.rev.as_deref())?, args, cwd, console),
+        Command::Check(args) => cmd::check::run(&open(args.rev.rev.as_deref())?, args, console),
+        Command::History(args) => cmd::history::run(&open(args.rev.rev.as_deref())?, args, console),
+    }
+}

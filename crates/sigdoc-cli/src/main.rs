@@ -1,2 +1,5 @@
-//! placeholder
-fn main() {}
+//! The `sigdoc` binary: everything happens in the library.
+
+fn main() -> std::process::ExitCode {
+    sigdoc_cli::main()
+}

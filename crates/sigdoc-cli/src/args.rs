@@ -1,0 +1,106 @@
+//! Command-line arguments, as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Keep a security working group's deliverables in git and publish them as XEP-style PDFs.
+#[derive(Debug, Parser)]
+#[command(name = "sigdoc", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The git repository (default: the one containing the current directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// The documents folder inside the repository.
+    #[arg(long, global = true, value_name = "DIR", default_value = "documents")]
+    pub root: String,
+    /// When to colour output; NO_COLOR is honoured.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more: timings, Typst warnings.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Output formats of the reporting commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Human,
+    /// For programs.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the documents, then write process.pdf, template.pdf and analysis.pdf.
+    Build(BuildArgs),
+    /// Check the documents and print every problem.
+    Check(CheckArgs),
+    /// Print the revision history that the PDFs carry.
+    History(HistoryArgs),
+}
+
+/// Which revision to read.
+#[derive(Debug, Args)]
+pub struct RevArg {
+    /// A commit, branch or tag; read from git objects only (default: the working tree).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+}
+
+/// `sigdoc build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub rev: RevArg,
+    /// Where to write the PDFs.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub output: PathBuf,
+    /// Build only these documents (process, template, analysis).
+    #[arg(long, value_name = "DOC,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Also write the exact Typst input compiled (main files, templates, data) here.
+    #[arg(long, value_name = "DIR")]
+    pub emit_typst: Option<PathBuf>,
+}
+
+/// `sigdoc check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub rev: RevArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `sigdoc history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The document (process, template, analysis); all three when omitted.
+    pub document: Option<String>,
+    #[command(flatten)]
+    pub rev: RevArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}

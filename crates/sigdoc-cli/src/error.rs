@@ -1,0 +1,59 @@
+//! Why a command failed, and the exit status each reason maps to.
+
+use sigdoc_git::GitError;
+use sigdoc_render::RenderError;
+
+/// A failed command.
+#[derive(Debug)]
+pub enum CliError {
+    /// The command line was wrong (exit 2).
+    Usage(String),
+    /// The documents have errors, already printed (exit 1).
+    InvalidDocuments,
+    /// The repository could not be read as asked (exit 1).
+    Git(GitError),
+    /// Writing output failed (exit 1).
+    Io {
+        /// What sigdoc was doing.
+        what: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// Typesetting failed: a house-template bug (exit 255).
+    Render(RenderError),
+}
+
+impl CliError {
+    /// The process exit status.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            CliError::InvalidDocuments | CliError::Git(_) | CliError::Io { .. } => 1,
+            CliError::Render(_) => 255,
+        }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Usage(m) => write!(f, "{m}"),
+            CliError::InvalidDocuments => write!(f, "the documents have errors; nothing was written"),
+            CliError::Git(e) => write!(f, "{e}"),
+            CliError::Io { what, source } => write!(f, "{what}: {source}"),
+            CliError::Render(e) => write!(f, "{e}\n(this is a bug in sigdoc's templates; please report it)"),
+        }
+    }
+}
+
+impl From<GitError> for CliError {
+    fn from(e: GitError) -> Self {
+        CliError::Git(e)
+    }
+}
+
+impl From<RenderError> for CliError {
+    fn from(e: RenderError) -> Self {
+        CliError::Render(e)
+    }
+}
