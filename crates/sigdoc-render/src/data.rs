@@ -279,5 +279,7 @@ pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision) -
         (pa, a.name(&d.template).to_lowercase(), &a.id).cmp(&(pb, b.name(&d.template).to_lowercase(), &b.id))
     });
     data["threats"] = threats.into_iter().map(|t| threat_data(t, d)).collect();
+    // The name field titles each threat's section, so the section does not repeat it.
+    data["name_key"] = d.template.field_of_kind(&FieldKind::Text).map(|f| f.key.clone()).into();
     data
 }
