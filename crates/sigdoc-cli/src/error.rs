@@ -38,7 +38,7 @@ impl std::fmt::Display for CliError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CliError::Usage(m) => write!(f, "{m}"),
-            CliError::InvalidDocuments => write!(f, "the documents have errors; nothing was written"),
+            CliError::InvalidDocuments => write!(f, "the documents have errors"),
             CliError::Git(e) => write!(f, "{e}"),
             CliError::Io { what, source } => write!(f, "{what}: {source}"),
             CliError::Render(e) => write!(f, "{e}\n(this is a bug in sigdoc's templates; please report it)"),

@@ -133,7 +133,7 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
     let value = r.doc.value.clone();
     let map = r.mapping(&root, &value, "a threat (a mapping of field keys to values)")?;
     let mut known: Vec<&str> = BUILTIN_KEYS.to_vec();
-    known.extend(template.fields.iter().map(|f| f.key.as_str()));
+    known.extend(template.fields.iter().map(|f| f.key.as_str()).filter(|k| !BUILTIN_KEYS.contains(k)));
     r.unknown_keys(&root, map, &known, "a threat");
     match r.string(&root, map, "id", true, "the threat") {
         Some(id) if id != stem => {

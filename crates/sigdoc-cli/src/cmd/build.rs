@@ -19,6 +19,7 @@ pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'
     let docs = parse_docs(&args.only)?;
     report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
     if ws.loaded.has_errors() {
+        console.info("nothing was written");
         return Err(CliError::InvalidDocuments);
     }
     let histories = ws.histories(&docs)?;
