@@ -1,0 +1,101 @@
+//! Invalid input: every problem located as `file:line:col`, in human and JSON form; a failed build writes nothing.
+
+use crate::support::Fixture;
+
+const C2S: &str = "documents/threats/c2s-starttls-stripping.yaml";
+const CARBON: &str = "documents/threats/carbon-forging.yaml";
+
+/// Where a misspelt level sits in a file: its 1-based line and column.
+struct Place {
+    file: &'static str,
+    line: usize,
+    column: usize,
+}
+
+/// Replaces `key: <old>` by `key: <typo>` in a threat and returns where the typo is.
+fn misspell(fixture: &Fixture, file: &'static str, key: &str, typo: &str) -> Place {
+    let text = fixture.read(file);
+    let (index, line) =
+        text.lines().enumerate().find(|(_, l)| l.starts_with(&format!("{key}: "))).expect("the key is in the file");
+    fixture.replace(file, &format!("\n{line}\n"), &format!("\n{key}: {typo}\n"));
+    Place { file, line: index + 1, column: key.len() + 3 }
+}
+
+/// A committed, valid repository, then two misspelt levels in the working tree.
+fn broken_fixture() -> (Fixture, Place, Place) {
+    let mut fixture = Fixture::with_threats(&["c2s-starttls-stripping", "carbon-forging"]);
+    fixture.commit("Two threats");
+    let likelihood = misspell(&fixture, C2S, "likelihood", "hihg");
+    let damage = misspell(&fixture, CARBON, "damage", "hgih");
+    (fixture, likelihood, damage)
+}
+
+#[test]
+fn check_reports_every_error_with_its_place() {
+    let (fixture, likelihood, damage) = broken_fixture();
+    let (code, _stdout, stderr) = fixture.sigdoc(&["check"]);
+    assert_eq!(code, 1, "stderr:\n{stderr}");
+    for (place, typo) in [(&likelihood, "hihg"), (&damage, "hgih")] {
+        let location = format!("{}:{}:{}: error:", place.file, place.line, place.column);
+        let line = stderr.lines().find(|l| l.starts_with(&location));
+        assert!(line.is_some_and(|l| l.contains(typo)), "no line starting {location:?} naming {typo:?} in:\n{stderr}");
+    }
+    // The offending source line is shown.
+    assert!(stderr.contains("likelihood: hihg"), "the source line is not shown:\n{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "--color never printed escape sequences");
+}
+
+#[test]
+fn check_json_lists_every_diagnostic() {
+    let (fixture, likelihood, damage) = broken_fixture();
+    let (code, stdout, stderr) = fixture.sigdoc(&["check", "--format", "json"]);
+    assert_eq!(code, 1, "stderr:\n{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("check --format json is not JSON ({e}):\n{stdout}"));
+    let diagnostics = json["diagnostics"].as_array().unwrap_or_else(|| panic!("no diagnostics list in {json}"));
+    let errors: Vec<&serde_json::Value> = diagnostics.iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 2, "expected exactly the two errors: {json:#}");
+    for (place, typo) in [(&likelihood, "hihg"), (&damage, "hgih")] {
+        let found = errors
+            .iter()
+            .find(|d| d["file"] == place.file)
+            .unwrap_or_else(|| panic!("no error in {}: {json:#}", place.file));
+        assert_eq!(found["line"], place.line, "{found}");
+        assert_eq!(found["column"], place.column, "{found}");
+        assert!(found["message"].as_str().is_some_and(|m| m.contains(typo)), "{found}");
+    }
+}
+
+#[test]
+fn check_at_a_revision_ignores_the_broken_working_tree() {
+    let (fixture, ..) = broken_fixture();
+    let (code, stdout, stderr) = fixture.sigdoc(&["check", "--rev", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let errors =
+        json["diagnostics"].as_array().expect("diagnostics").iter().filter(|d| d["severity"] == "error").count();
+    assert_eq!(errors, 0, "{json:#}");
+}
+
+#[test]
+fn a_failed_build_writes_nothing_and_keeps_the_previous_pdf() {
+    let mut fixture = Fixture::with_threats(&["c2s-starttls-stripping", "carbon-forging"]);
+    fixture.commit("Two threats");
+    let (code, _, stderr) = fixture.sigdoc(&["build", "--only", "analysis", "-o", "out"]);
+    assert_eq!(code, 0, "the valid build failed:\n{stderr}");
+    let previous = std::fs::read(fixture.path().join("out/analysis.pdf")).expect("read analysis.pdf");
+
+    misspell(&fixture, C2S, "likelihood", "hihg");
+    let (code, stdout, stderr) = fixture.sigdoc(&["build", "-o", "out"]);
+    assert_eq!(code, 1, "stderr:\n{stderr}");
+    assert!(stdout.is_empty(), "a failed build printed paths:\n{stdout}");
+    assert!(stderr.contains("hihg"), "the build does not say why it failed:\n{stderr}");
+    let mut left: Vec<String> = std::fs::read_dir(fixture.path().join("out"))
+        .expect("read out/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["analysis.pdf"], "the failed build left files in out/");
+    let now = std::fs::read(fixture.path().join("out/analysis.pdf")).expect("read analysis.pdf");
+    assert!(now == previous, "the failed build changed out/analysis.pdf");
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: sigdoc run in-process on git repositories built in code, its PDFs read back with poppler.
+
+mod build;
+mod check;
+mod cli;
+mod escaping;
+mod history;
+mod revisions;
+mod support;
