@@ -57,6 +57,25 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the revision history that the PDFs carry.
     History(HistoryArgs),
+    /// Build release PDFs from tags into DIR/TAG/, with SHA256SUMS.
+    Release(ReleaseArgs),
+}
+
+/// `sigdoc release`.
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// Release tags to build (matching `tags` in sig.yaml).
+    #[arg(value_name = "TAG", required_unless_present = "all", conflicts_with = "all")]
+    pub tags: Vec<String>,
+    /// Build every release tag.
+    #[arg(long)]
+    pub all: bool,
+    /// Where to write the releases.
+    #[arg(short, long, value_name = "DIR", default_value = "release")]
+    pub output: PathBuf,
+    /// How many releases to build at once.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 2)]
+    pub jobs: usize,
 }
 
 /// Which revision to read.

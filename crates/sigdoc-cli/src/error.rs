@@ -10,6 +10,15 @@ pub enum CliError {
     Usage(String),
     /// The documents have errors, already printed (exit 1).
     InvalidDocuments,
+    /// Tags asked for are not release tags (exit 1).
+    UnknownReleases {
+        /// The tags asked for that are not releases.
+        asked: Vec<String>,
+        /// The glob of release tags.
+        pattern: String,
+        /// The release tags there are.
+        known: Vec<String>,
+    },
     /// The repository could not be read as asked (exit 1).
     Git(GitError),
     /// Writing output failed (exit 1).
@@ -28,7 +37,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
-            CliError::InvalidDocuments | CliError::Git(_) | CliError::Io { .. } => 1,
+            CliError::InvalidDocuments | CliError::UnknownReleases { .. } | CliError::Git(_) | CliError::Io { .. } => 1,
             CliError::Render(_) => 255,
         }
     }
@@ -39,6 +48,10 @@ impl std::fmt::Display for CliError {
         match self {
             CliError::Usage(m) => write!(f, "{m}"),
             CliError::InvalidDocuments => write!(f, "the documents have errors"),
+            CliError::UnknownReleases { asked, pattern, known } => {
+                let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+                write!(f, "not a release tag matching \"{pattern}\": {}\nknown release tags: {known}", asked.join(", "))
+            }
             CliError::Git(e) => write!(f, "{e}"),
             CliError::Io { what, source } => write!(f, "{what}: {source}"),
             CliError::Render(e) => write!(f, "{e}\n(this is a bug in sigdoc's templates; please report it)"),

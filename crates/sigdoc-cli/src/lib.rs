@@ -73,5 +73,6 @@ fn dispatch(cli: &Cli, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliE
         Command::Build(args) => cmd::build::run(&open(args.rev.rev.as_deref())?, args, cwd, console),
         Command::Check(args) => cmd::check::run(&open(args.rev.rev.as_deref())?, args, console),
         Command::History(args) => cmd::history::run(&open(args.rev.rev.as_deref())?, args, console),
+        Command::Release(args) => cmd::release::run(&open(None)?, args, cwd, console),
     }
 }

@@ -5,5 +5,6 @@ mod check;
 mod cli;
 mod escaping;
 mod history;
+mod release;
 mod revisions;
 mod support;
