@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use sigdoc_model::DocKind;
@@ -55,8 +56,28 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start {} jobs: {e}", args.jobs)))?;
     // git2 repositories are not Sync: every job opens its own.
-    let results: Vec<ReleaseResult> =
-        pool.install(|| tags.par_iter().map(|tag| build_release(&repo_path, cwd, &root, tag)).collect());
+    // A bar on a terminal; indicatif hides it elsewhere, and plain lines say what was done.
+    let bar = ProgressBar::new(tags.len() as u64);
+    if console.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} releasing [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let results: Vec<ReleaseResult> = pool.install(|| {
+        tags.par_iter()
+            .map(|tag| {
+                let result = build_release(&repo_path, cwd, &root, tag);
+                bar.set_message(tag.clone());
+                bar.inc(1);
+                result
+            })
+            .collect()
+    });
+    let plain = bar.is_hidden();
+    bar.finish_and_clear();
     let mut releases = Vec::new();
     for result in results {
         match result {
@@ -74,6 +95,9 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
     let out_dir = cwd.join(&args.output);
     for release in &releases {
         write_release(&out_dir, release)?;
+        if plain {
+            console.info(format!("released {} into {}", release.tag, args.output.join(&release.tag).display()));
+        }
         let shown = args.output.join(&release.tag);
         for (name, _) in &release.files {
             console.out_line(shown.join(name).display());
