@@ -99,3 +99,36 @@ fn the_same_revision_builds_byte_identical_pdfs_from_any_clone() {
     assert!(read(&first, "again") == pdf, "two builds of HEAD differ");
     assert!(read(&second, "a") == pdf, "builds of the same commit in two clones differ");
 }
+
+/// A shallow clone's history stops at its boundary; the PDF says so instead of failing.
+#[test]
+fn a_shallow_clone_says_its_earlier_history_is_missing() {
+    let mut fixture = Fixture::with_threats(&["carbon-forging"]);
+    fixture.commit("Add the deliverables");
+    fixture.replace("documents/threats/carbon-forging.yaml", "likelihood: low\n", "likelihood: medium\n");
+    fixture.commit("Raise the likelihood");
+    fixture.replace("documents/threats/carbon-forging.yaml", "likelihood: medium\n", "likelihood: high\n");
+    fixture.commit("Raise it again");
+    let clone = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", fixture.path().display());
+    let cloned = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(clone.path().join("shallow"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status();
+    let Ok(status) = cloned else {
+        eprintln!("git is not installed; skipping the shallow clone");
+        return;
+    };
+    assert!(status.success(), "git clone --depth 1");
+    let shallow = clone.path().join("shallow");
+    let (code, out, err) =
+        crate::support::sigdoc(&["build", "--rev", "HEAD", "-o", "out", "--only", "analysis"], &shallow);
+    assert_eq!(code, 0, "{out}{err}");
+    let text = normalise(&pdf_text(&shallow.join("out/analysis.pdf")));
+    assert!(contains(&text, "Earlier history is not available"), "{}", &text[text.len().saturating_sub(600)..]);
+    let (code, json, err) = crate::support::sigdoc(&["history", "analysis", "--format", "json"], &shallow);
+    assert_eq!(code, 0, "{err}");
+    assert!(json.contains("\"truncated\": true"), "{json}");
+}
