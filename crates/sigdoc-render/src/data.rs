@@ -6,6 +6,7 @@ use sigdoc_model::{
 };
 
 use crate::markdown::{inline_text, to_nodes};
+use crate::tree_layout::{self, FontMeasure, PAGE_AREA, Style};
 
 /// How the revision being built is described on every page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,7 +151,8 @@ pub fn template_data(d: &Deliverables, history: &History, revision: &Revision) -
     data
 }
 
-fn format_cost(cost: f64) -> String {
+/// A cost as the documents write it: `5`, not `5.0`.
+pub(crate) fn format_cost(cost: f64) -> String {
     if cost.fract() == 0.0 && cost.abs() < 1e15 { format!("{cost:.0}") } else { format!("{cost}") }
 }
 
@@ -169,30 +171,11 @@ pub fn cheapest_attack_line(tree: &AttackNode) -> String {
     format!("Cheapest attack: {cost} — {}", leaves.join(", "))
 }
 
-fn tree_node(node: &AttackNode, path: &mut Vec<usize>, cheapest: &[Vec<usize>]) -> Value {
-    let on_path = cheapest.iter().any(|leaf| leaf.starts_with(path));
-    let eval = node.evaluate();
-    let children: Vec<Value> = node
-        .children
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            path.push(i);
-            let v = tree_node(c, path, cheapest);
-            path.pop();
-            v
-        })
-        .collect();
-    json!({
-        "goal": node.goal,
-        "gate": node.gate,
-        "cost": node.cost.map(format_cost),
-        "computed": if eval.possible { eval.cost.map(format_cost) } else { None },
-        "possible": eval.possible,
-        "equipment": node.equipment,
-        "cheapest": on_path,
-        "children": children,
-    })
+/// The drawing of a tree, laid out for the house style's page.
+fn tree_diagram(tree: &AttackNode) -> Value {
+    let font = FontMeasure::body();
+    let diagram = tree_layout::layout(tree, PAGE_AREA, &Style::default(), &|text| font.width(text));
+    serde_json::to_value(diagram).unwrap_or(Value::Null)
 }
 
 fn level_value(process: &Process, scale: &str, level: &str) -> Value {
@@ -233,8 +216,7 @@ fn threat_data(t: &Threat, d: &Deliverables) -> Value {
                 (FieldKind::Markdown, Some(FieldValue::Text(s))) => md(s, refs),
                 (FieldKind::Level(scale), Some(FieldValue::Text(s))) => level_value(&d.process, scale, s),
                 (FieldKind::AttackTree, Some(FieldValue::AttackTree(tree))) => {
-                    let cheapest = tree.evaluate().cheapest;
-                    json!({"root": tree_node(tree, &mut Vec::new(), &cheapest), "summary": cheapest_attack_line(tree)})
+                    json!({"diagram": tree_diagram(tree), "summary": cheapest_attack_line(tree)})
                 }
                 (FieldKind::References, Some(FieldValue::References(list))) => list
                     .iter()

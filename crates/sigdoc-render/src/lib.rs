@@ -3,6 +3,7 @@
 mod data;
 mod fonts;
 pub mod markdown;
+pub mod tree_layout;
 mod world;
 
 use serde_json::Value;
@@ -23,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("/process.typ", include_str!("../templates/process.typ")),
     ("/template.typ", include_str!("../templates/template.typ")),
     ("/analysis.typ", include_str!("../templates/analysis.typ")),
+    ("/tree.typ", include_str!("../templates/tree.typ")),
 ];
 
 /// What to render besides the deliverables themselves.

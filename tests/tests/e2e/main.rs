@@ -1,5 +1,6 @@
 //! End-to-end tests: sigdoc run in-process on git repositories built in code, its PDFs read back with poppler.
 
+mod attack_tree;
 mod build;
 mod check;
 mod cli;
