@@ -59,6 +59,49 @@ pub enum Command {
     History(HistoryArgs),
     /// Build release PDFs from tags into DIR/TAG/, with SHA256SUMS.
     Release(ReleaseArgs),
+    /// Print a JSON Schema for threat files, derived from the template and the process.
+    Schema(SchemaArgs),
+    /// Write a new file from the template: `sigdoc new threat ID`.
+    New(NewArgs),
+    /// Create a documents folder with a small working example in DIR (default: here).
+    Init(InitArgs),
+    /// Compare two revisions threat by threat, field by field.
+    Diff(DiffArgs),
+    /// Every revision in which one threat changed, newest first, with its field changes.
+    Log(LogArgs),
+}
+
+/// `sigdoc schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub rev: RevArg,
+}
+
+/// `sigdoc new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[command(subcommand)]
+    pub what: NewCommand,
+}
+
+/// What `sigdoc new` creates.
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Write threats/ID.yaml with every template field, its guidance as comments.
+    Threat {
+        /// The threat's id: a lower-case slug (a-z, 0-9, -), also the file name.
+        id: String,
+    },
+}
+
+/// `sigdoc init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project folder; the documents go into DIR/<root> (default: the current folder).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `sigdoc release`.
@@ -119,6 +162,51 @@ pub struct HistoryArgs {
     pub document: Option<String>,
     #[command(flatten)]
     pub rev: RevArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats of `sigdoc diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Coloured text, like `git diff --word-diff`.
+    Human,
+    /// For programs.
+    Json,
+    /// An XEP-style "Changes from FROM to TO" report (needs `-o FILE`).
+    Pdf,
+}
+
+/// `sigdoc diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old revision (commit, branch or tag).
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// The new revision (default: the working tree, uncommitted edits included).
+    #[arg(value_name = "TO")]
+    pub to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Write the output to FILE instead of standard output (required for pdf).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Compare only this threat.
+    #[arg(long, value_name = "ID")]
+    pub threat: Option<String>,
+}
+
+/// `sigdoc log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The threat's id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Read history up to this revision (default: HEAD, plus uncommitted edits).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

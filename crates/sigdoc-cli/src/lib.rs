@@ -74,5 +74,10 @@ fn dispatch(cli: &Cli, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliE
         Command::Check(args) => cmd::check::run(&open(args.rev.rev.as_deref())?, args, console),
         Command::History(args) => cmd::history::run(&open(args.rev.rev.as_deref())?, args, console),
         Command::Release(args) => cmd::release::run(&open(None)?, args, cwd, console),
+        Command::Schema(args) => cmd::schema::run(&open(args.rev.rev.as_deref())?, args, console),
+        Command::New(args) => cmd::new::run(&open(None)?, args, console),
+        Command::Init(args) => cmd::init::run(args, &cli.root, cwd, console),
+        Command::Diff(args) => cmd::diff::run(cli, args, cwd, console),
+        Command::Log(args) => cmd::log::run(cli, args, cwd, console),
     }
 }

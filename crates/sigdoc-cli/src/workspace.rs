@@ -33,7 +33,13 @@ impl Workspace {
             Some(rev) => repo.snapshot_at(rev, root)?,
             None => repo.snapshot_worktree(root)?,
         };
-        let loaded = Deliverables::load(&snapshot);
+        let mut loaded = Deliverables::load(&snapshot);
+        // The model knows no fonts; which characters print is the renderer's to say.
+        let fonts = sigdoc_render::shared_fonts();
+        loaded
+            .diagnostics
+            .extend(crate::cmd::check::font_coverage(&snapshot, |c| sigdoc_render::font_covers(fonts, c)));
+        sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
         Ok(Workspace { repo, root: root.to_owned(), rev: rev.map(str::to_owned), snapshot, loaded })
     }
 

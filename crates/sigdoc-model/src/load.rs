@@ -11,7 +11,7 @@ use crate::sig::{Sig, read_sig};
 use crate::template::{FieldKind, Template, read_template};
 use crate::text::{decode, split_front_matter};
 use crate::threat::{FieldValue, Threat, read_threat};
-use crate::yaml::YamlDoc;
+use crate::yaml::{Seg, YamlDoc};
 use crate::{Diagnostic, Snapshot};
 
 /// Everything the three documents are made of, loaded and typed.
@@ -148,8 +148,14 @@ fn load_threats(snapshot: &Snapshot, d: &Deliverables, diags: &mut Vec<Diagnosti
         };
         let Some(doc) = yaml_of(snapshot, path, diags) else { continue };
         if let Some(threat) = read_threat(&mut Reader::new(&doc, diags), stem, &d.template, &d.process) {
-            if threats.iter().any(|t: &Threat| t.id == threat.id) {
-                diags.push(Diagnostic::error(&file, 1, 1, format!("duplicate threat id \"{}\"", threat.id)));
+            if let Some(first) = threats.iter().find(|t: &&Threat| t.id == threat.id) {
+                let loc = doc.key_loc(&[Seg::Key("id".into())]);
+                diags.push(Diagnostic::error(
+                    &file,
+                    loc.line,
+                    loc.column,
+                    format!("duplicate threat id \"{}\" (also {}): keep one file per threat", threat.id, first.file),
+                ));
                 continue;
             }
             threats.push(threat);
@@ -178,15 +184,14 @@ fn check_cross_references(d: &Deliverables, diags: &mut Vec<Diagnostic>) {
     for doc in [&d.process.doc, &d.analysis] {
         mention(&doc.body.text, &doc.body.file, doc.body.line, diags);
     }
+    mention(&d.template.intro.text, &d.template.intro.file, d.template.intro.line, diags);
     for threat in &d.threats {
+        for prose in &threat.prose {
+            mention(&prose.text, &prose.file, prose.line, diags);
+        }
         for field in &d.template.fields {
             let (line, column) = threat.lines.get(&field.key).copied().unwrap_or((1, 1));
             match (&field.kind, threat.values.get(&field.key)) {
-                (FieldKind::Markdown, Some(FieldValue::Text(text))) => {
-                    // Block scalars start on the line after the indicator.
-                    let start = if text.contains('\n') { line + 1 } else { line };
-                    mention(text, &threat.file, start, diags);
-                }
                 (FieldKind::References, Some(FieldValue::References(refs))) => {
                     for r in refs.iter().filter(|r| !d.references.contains_key(&r.id)) {
                         let hint = crate::reader::suggest(&r.id, d.references.keys().map(String::as_str))

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::front::MarkdownDoc;
-use crate::reader::{Reader, child, describe, index};
+use crate::reader::{Reader, child, describe, index, suggest};
 use crate::yaml::Seg;
 
 /// One level of a rating scale.
@@ -125,6 +125,8 @@ fn read_scale(r: &mut Reader<'_>, path: &[Seg], value: &Value) -> Scale {
 
 fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut Process) {
     let levels_path = child(path, "levels");
+    // When a priority level cannot be read, cells naming it are not errors of their own.
+    let mut levels_complete = true;
     match map.get("levels") {
         None | Some(Value::Null) => r.error(path, "\"priority\" is missing required key \"levels\""),
         Some(value) => {
@@ -135,6 +137,7 @@ fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut 
                     r.unknown_keys(&p, m, &["level", "label", "meaning"], "a priority level");
                     let Some(level) = m.get("level").and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok()) else {
                         r.error(&child(&p, "level"), "a priority level needs \"level\": a whole number such as 1");
+                        levels_complete = false;
                         continue;
                     };
                     if process.priorities.iter().any(|l| l.level == level) {
@@ -163,10 +166,13 @@ fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut 
         let Some(likelihood) = row_key.as_str() else { continue };
         let row_path = child(&matrix_path, likelihood);
         if !likelihoods.is_empty() && !likelihoods.iter().any(|l| l == likelihood) {
+            let hint = suggest(likelihood, likelihoods.iter().map(String::as_str))
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default();
             r.error_key(
                 &row_path,
                 format!(
-                    "the matrix names unknown likelihood level \"{likelihood}\" (expected one of: {})",
+                    "the matrix names unknown likelihood level \"{likelihood}\" ({hint}expected one of: {})",
                     likelihoods.join(", ")
                 ),
             );
@@ -178,17 +184,24 @@ fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut 
             let Some(damage) = cell_key.as_str() else { continue };
             let cell_path = child(&row_path, damage);
             if !damages.is_empty() && !damages.iter().any(|d| d == damage) {
+                let hint = suggest(damage, damages.iter().map(String::as_str))
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
                 r.error_key(
                     &cell_path,
                     format!(
-                        "the matrix names unknown damage level \"{damage}\" (expected one of: {})",
+                        "the matrix names unknown damage level \"{damage}\" ({hint}expected one of: {})",
                         damages.join(", ")
                     ),
                 );
                 continue;
             }
             match cell.as_u64().and_then(|n| u32::try_from(n).ok()) {
-                Some(level) if process.priorities.is_empty() || process.priorities.iter().any(|p| p.level == level) => {
+                Some(level)
+                    if !levels_complete
+                        || process.priorities.is_empty()
+                        || process.priorities.iter().any(|p| p.level == level) =>
+                {
                     out.insert(damage.to_owned(), level);
                 }
                 Some(level) => r.error(&cell_path, format!("priority {level} is not one of the priority levels")),
@@ -202,7 +215,12 @@ fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut 
     }
     for likelihood in &likelihoods {
         for damage in &damages {
-            if process.priority(likelihood, damage).is_none() && process.matrix.contains_key(likelihood) {
+            // A cell that is there but wrong has its own error already.
+            let written = rows
+                .get(likelihood.as_str())
+                .and_then(Value::as_mapping)
+                .is_some_and(|row| row.contains_key(damage.as_str()));
+            if !written && process.priority(likelihood, damage).is_none() && process.matrix.contains_key(likelihood) {
                 r.error(
                     &child(&matrix_path, likelihood),
                     format!("the matrix has no priority for likelihood \"{likelihood}\" and damage \"{damage}\""),

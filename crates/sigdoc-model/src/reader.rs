@@ -68,7 +68,8 @@ impl<'a> Reader<'a> {
         match value {
             Value::Mapping(m) => Some(m),
             other => {
-                self.error(path, format!("expected {what} (a mapping), found {}", describe(other)));
+                let shape = if what.contains("mapping") || what.contains('{') { "" } else { " (a mapping)" };
+                self.error(path, format!("expected {what}{shape}, found {}", describe(other)));
                 None
             }
         }
@@ -79,7 +80,8 @@ impl<'a> Reader<'a> {
         match value {
             Value::Sequence(s) => Some(s),
             other => {
-                self.error(path, format!("expected {what} (a list), found {}", describe(other)));
+                let shape = if what.contains("list") { "" } else { " (a list)" };
+                self.error(path, format!("expected {what}{shape}, found {}", describe(other)));
                 None
             }
         }

@@ -80,6 +80,14 @@ pub struct Template {
     pub intro: Prose,
     /// The fields, in document order.
     pub fields: Vec<Field>,
+    /// Whether the list of fields could be read, so that threats can be checked against
+    /// it; when not, checking them would only repeat the template's own errors.
+    #[serde(skip)]
+    pub checkable: bool,
+    /// Keys of fields that are in the template but could not be read: threats may use
+    /// them without an "unknown key" error.
+    #[serde(skip)]
+    pub unreadable_keys: Vec<String>,
 }
 
 impl Template {
@@ -105,20 +113,29 @@ pub(crate) fn read_template(r: &mut Reader<'_>, group_authors: &[Author], scales
     known.extend(["intro", "fields"]);
     r.unknown_keys(&root, map, &known, "template.yaml");
     template.meta = read_meta(r, &root, map, group_authors);
-    template.intro = Prose {
-        text: r.string(&root, map, "intro", false, "template.yaml").unwrap_or_default(),
-        file: r.doc.file.clone(),
-        line: r.doc.value_loc(&child(&root, "intro")).line,
-    };
+    let intro = r.string(&root, map, "intro", false, "template.yaml").unwrap_or_default();
+    // A block scalar's text starts on the line after its indicator.
+    let line = r.doc.value_loc(&child(&root, "intro")).line + usize::from(intro.contains('\n'));
+    template.intro = Prose { text: intro, file: r.doc.file.clone(), line };
     let fields_path = child(&root, "fields");
     let Some(fields) = map.get("fields").filter(|v| !v.is_null()) else {
         r.error(&root, "template.yaml is missing required key \"fields\"");
         return template;
     };
     let Some(items) = r.sequence(&fields_path, fields, "the template's fields") else { return template };
+    template.checkable = true;
+    if items.is_empty() {
+        r.error(&fields_path, "the template has no fields: list at least the threat's name");
+    }
     for (i, item) in items.iter().enumerate() {
         let p = index(&fields_path, i);
-        if let Some(field) = read_field(r, &p, item, scales) {
+        let field = read_field(r, &p, item, scales);
+        if field.is_none()
+            && let Some(key) = item.get("key").and_then(Value::as_str)
+        {
+            template.unreadable_keys.push(key.to_owned());
+        }
+        if let Some(field) = field {
             if template.field(&field.key).is_some() {
                 r.error(&child(&p, "key"), format!("duplicate field key \"{}\"", field.key));
                 continue;

@@ -6,10 +6,11 @@ use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::attack_tree::{AttackNode, read_tree};
+use crate::front::Prose;
 use crate::process::Process;
 use crate::reader::{Reader, child, describe, index, suggest};
 use crate::template::{Field, FieldKind, THREAT_STATUSES, Template};
-use crate::yaml::Seg;
+use crate::yaml::{Seg, YamlDoc};
 
 /// Keys every threat may have besides the template's fields.
 pub const BUILTIN_KEYS: &[&str] = &["id", "status", "priority_reason"];
@@ -67,6 +68,10 @@ pub struct Threat {
     /// The line each field's value starts on, for locating later checks.
     #[serde(skip)]
     pub lines: BTreeMap<String, (usize, usize)>,
+    /// Every piece of prose in the threat with the line it starts on, so that mentions
+    /// of unknown specifications in any of them can be located.
+    #[serde(skip)]
+    pub prose: Vec<Prose>,
 }
 
 impl Threat {
@@ -134,7 +139,12 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
     let map = r.mapping(&root, &value, "a threat (a mapping of field keys to values)")?;
     let mut known: Vec<&str> = BUILTIN_KEYS.to_vec();
     known.extend(template.fields.iter().map(|f| f.key.as_str()).filter(|k| !BUILTIN_KEYS.contains(k)));
-    r.unknown_keys(&root, map, &known, "a threat");
+    if template.checkable {
+        let mut unknown = map.clone();
+        // Keys of template fields that are themselves broken are the template's error.
+        unknown.retain(|k, _| !k.as_str().is_some_and(|k| template.unreadable_keys.iter().any(|u| u == k)));
+        r.unknown_keys(&root, &unknown, &known, "a threat");
+    }
     match r.string(&root, map, "id", true, "the threat") {
         Some(id) if id != stem => {
             r.error(
@@ -146,7 +156,7 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
     }
     if !is_slug(stem) {
         r.error(
-            &root,
+            &child(&root, "id"),
             format!("the file name \"{stem}\" is not a valid threat id: use lower-case letters, digits and '-'"),
         );
     }
@@ -157,6 +167,7 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
         priority_reason: r.string(&root, map, "priority_reason", false, "the threat"),
         values: BTreeMap::new(),
         lines: BTreeMap::new(),
+        prose: Vec::new(),
     };
     if let Some(status) = r.string(&root, map, "status", false, "the threat") {
         if THREAT_STATUSES.contains(&status.as_str()) {
@@ -172,16 +183,22 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
         let path = child(&root, &field.key);
         let loc = r.doc.value_loc(&path);
         match map.get(field.key.as_str()) {
-            None | Some(Value::Null) => {
+            None => {
                 if field.required {
                     r.error(&root, format!("missing required field \"{}\" ({})", field.key, field.label));
                 }
             }
+            Some(Value::Null) => {
+                if field.required {
+                    r.error_key(&path, format!("required field \"{}\" ({}) is empty", field.key, field.label));
+                }
+            }
             Some(Value::String(s)) if s.trim().is_empty() && field.required => {
-                r.error(&path, format!("required field \"{}\" ({}) is empty", field.key, field.label));
+                r.error_key(&path, format!("required field \"{}\" ({}) is empty", field.key, field.label));
             }
             Some(value) => {
                 if let Some(v) = read_value(r, &path, field, value, process) {
+                    collect_prose(r.doc, &path, &v, &mut threat.prose);
                     threat.lines.insert(field.key.clone(), (loc.line, loc.column));
                     threat.values.insert(field.key.clone(), v);
                 }
@@ -210,7 +227,8 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
         FieldKind::Markdown => r.scalar_text(path, value, key).map(FieldValue::Text),
         FieldKind::Level(scale) => {
             let level = r.scalar_text(path, value, key)?;
-            if let Some(levels) = process.scale(scale)
+            // An empty scale failed to load: the process reports that, not every threat.
+            if let Some(levels) = process.scale(scale).filter(|levels| !levels.is_empty())
                 && !levels.iter().any(|l| l.level == level)
             {
                 let names: Vec<&str> = levels.iter().map(|l| l.level.as_str()).collect();
@@ -289,5 +307,37 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
                 items.iter().enumerate().filter_map(|(i, item)| r.scalar_text(&index(path, i), item, key)).collect();
             Some(FieldValue::List(texts))
         }
+    }
+}
+
+/// The prose of a value with where each piece starts: block scalars (the usual form of
+/// multi-line prose) start on the line after their indicator.
+fn collect_prose(doc: &YamlDoc, path: &[Seg], value: &FieldValue, out: &mut Vec<Prose>) {
+    let mut push = |path: &[Seg], text: &str| {
+        let loc = doc.value_loc(path);
+        let line = if text.contains('\n') { loc.line + 1 } else { loc.line };
+        out.push(Prose { text: text.to_owned(), file: doc.file.clone(), line });
+    };
+    match value {
+        FieldValue::Text(text) => push(path, text),
+        FieldValue::References(refs) => {
+            for (i, r) in refs.iter().enumerate() {
+                if let Some(note) = &r.note {
+                    push(&child(&index(path, i), "note"), note);
+                }
+            }
+        }
+        FieldValue::Approaches(approaches) => {
+            for (i, a) in approaches.iter().enumerate() {
+                push(&child(&index(path, i), "approach"), &a.approach);
+                push(&child(&index(path, i), "implementation_issues"), &a.implementation_issues);
+            }
+        }
+        FieldValue::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                push(&index(path, i), item);
+            }
+        }
+        FieldValue::Priority(_) | FieldValue::AttackTree(_) => {}
     }
 }

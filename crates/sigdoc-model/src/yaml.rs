@@ -1,6 +1,6 @@
 //! YAML parsing with source locations: serde_yaml for values, a marked event pass for places.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_yaml::Value;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -43,16 +43,30 @@ pub struct YamlDoc {
 impl YamlDoc {
     /// Parses `text`; `line_offset` is added to every line (for front matter).
     pub fn parse(file: &str, text: &str, line_offset: usize) -> Result<YamlDoc, Diagnostic> {
-        let value: Value = serde_yaml::from_str(text).map_err(|err| {
-            let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Diagnostic::error(file, line + line_offset, column, clean_yaml_message(&err.to_string()))
-        })?;
+        let value: Value = match serde_yaml::from_str(text) {
+            Ok(value) => value,
+            Err(err) => {
+                let message = clean_yaml_message(&err.to_string());
+                let (mut line, mut column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+                // serde_yaml does not say where a duplicate key is; the event pass does.
+                if message.contains("duplicate entry with key") {
+                    let mut index = LocIndex::default();
+                    let _ = Parser::new_from_str(text).load(&mut index, false);
+                    if let Some(loc) = index.duplicate {
+                        (line, column) = (loc.line, loc.column);
+                    }
+                }
+                let loc = clamp(Loc { line, column }, text);
+                return Err(Diagnostic::error(file, loc.line + line_offset, loc.column, message));
+            }
+        };
         let mut index = LocIndex::default();
         // serde_yaml accepted the text, so the event parser will too; should the two
         // disagree, locations fall back to the nearest known ancestor.
         let _ = Parser::new_from_str(text).load(&mut index, false);
         let shift = |mut map: HashMap<YamlPath, Loc>| {
             for loc in map.values_mut() {
+                *loc = clamp(*loc, text);
                 loc.line += line_offset;
             }
             map
@@ -96,6 +110,16 @@ impl YamlDoc {
     }
 }
 
+/// Keeps a place inside `text`: at the end of a text, the parsers name the line after the
+/// last one (found by fuzzing); the end of the last line is where the problem is.
+fn clamp(loc: Loc, text: &str) -> Loc {
+    let last = text.split('\n').count();
+    if loc.line <= last {
+        return loc;
+    }
+    Loc { line: last, column: text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 }
+}
+
 /// serde_yaml appends " at line X column Y" to its messages; the location is printed
 /// separately, so drop it.
 fn clean_yaml_message(message: &str) -> String {
@@ -114,11 +138,13 @@ struct LocIndex {
     keys: HashMap<YamlPath, Loc>,
     values: HashMap<YamlPath, Loc>,
     stack: Vec<Frame>,
+    /// The first key written twice in one mapping.
+    duplicate: Option<Loc>,
 }
 
 enum Frame {
     Seq { path: YamlPath, next: usize },
-    Map { path: YamlPath, pending_key: Option<(String, Loc)>, depth: usize },
+    Map { path: YamlPath, pending_key: Option<(String, Loc)>, depth: usize, seen: HashSet<String> },
 }
 
 impl LocIndex {
@@ -147,6 +173,22 @@ impl LocIndex {
         }
     }
 
+    /// Records a mapping key: notes duplicates, and moves the mapping's own place to its
+    /// first key, since the parser marks a block mapping's start after that key.
+    fn key(&mut self, text: String, loc: Loc) {
+        let Some(Frame::Map { path, pending_key, seen, .. }) = self.stack.last_mut() else { return };
+        if seen.is_empty()
+            && let Some(start) = self.values.get_mut(path)
+            && (loc.line, loc.column) < (start.line, start.column)
+        {
+            *start = loc;
+        }
+        if !seen.insert(text.clone()) && self.duplicate.is_none() {
+            self.duplicate = Some(loc);
+        }
+        *pending_key = Some((text, loc));
+    }
+
     fn is_awaiting_key(&self) -> bool {
         matches!(self.stack.last(), Some(Frame::Map { pending_key: None, depth: 0, .. }))
     }
@@ -170,9 +212,7 @@ impl MarkedEventReceiver for LocIndex {
         match event {
             Event::Scalar(text, ..) => {
                 if self.is_awaiting_key() {
-                    if let Some(Frame::Map { pending_key, .. }) = self.stack.last_mut() {
-                        *pending_key = Some((text, loc));
-                    }
+                    self.key(text, loc);
                 } else if let Some(path) = self.place_value(loc) {
                     self.values.insert(path, loc);
                 }
@@ -198,7 +238,7 @@ impl MarkedEventReceiver for LocIndex {
                 self.stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq { path, next: 0 }
                 } else {
-                    Frame::Map { path, pending_key: None, depth: 0 }
+                    Frame::Map { path, pending_key: None, depth: 0, seen: HashSet::new() }
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -241,6 +281,37 @@ mod tests {
         assert_eq!(err.file, "f.yaml");
         assert!(err.line >= 2, "{err}");
         assert!(!err.message.contains(" at line "), "{err}");
+    }
+
+    /// Found by fuzzing (fuzz target `load`): an error at the end of a file without a
+    /// final newline was placed on a line the file does not have.
+    #[test]
+    fn errors_at_the_end_of_the_text_stay_inside_it() {
+        let text = "# The group behind theQQQQQQQQWQQQQQQQQQQ.QQQQQQ\n    - {le: s ";
+        let err = YamlDoc::parse("f.yaml", text, 0).unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.column <= 15, "{err}");
+        let err = YamlDoc::parse("f.md", "a: [1,\n", 1).unwrap_err();
+        assert!(err.line <= 3, "{err}");
+        // A document of only a start marker: its (empty) value is on the marker's line.
+        let doc = YamlDoc::parse("f.yaml", "---", 0).unwrap();
+        assert_eq!(doc.value_loc(&[]), Loc { line: 1, column: 4 });
+    }
+
+    #[test]
+    fn duplicate_keys_are_located() {
+        let err = YamlDoc::parse("f.yaml", "a: 1\nb:\n  c: 1\n  c: 2\n", 0).unwrap_err();
+        assert!(err.message.contains("duplicate"), "{err}");
+        assert_eq!((err.line, err.column), (4, 3), "{err}");
+    }
+
+    #[test]
+    fn a_block_mapping_starts_at_its_first_key() {
+        let doc = YamlDoc::parse("f.yaml", "# comment\nname: x\nlegal:\n  copyright: y\n", 0).unwrap();
+        assert_eq!(doc.value_loc(&[]), Loc { line: 2, column: 1 });
+        assert_eq!(doc.value_loc(&[key("legal")]), Loc { line: 4, column: 3 });
+        let doc = YamlDoc::parse("f.yaml", "a: {b: 1}\n", 0).unwrap();
+        assert_eq!(doc.value_loc(&[key("a")]), Loc { line: 1, column: 4 });
     }
 
     #[test]

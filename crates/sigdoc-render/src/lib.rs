@@ -1,6 +1,7 @@
 //! Typesetting the deliverables with the embedded Typst compiler into XEP-style PDFs.
 
 mod data;
+mod diff;
 mod fonts;
 pub mod markdown;
 pub mod tree_layout;
@@ -15,6 +16,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use data::{Revision, cheapest_attack_line};
+pub use diff::{diff_data, render_diff};
 pub use fonts::covers as font_covers;
 pub use world::{MemoryFiles, SigWorld, shared_fonts};
 

@@ -2,5 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod history;
+pub mod init;
+pub mod log;
+pub mod new;
 pub mod release;
+pub mod schema;

@@ -1,0 +1,430 @@
+//! `sigdoc diff FROM [TO]`: what changed between two revisions, threat by threat, field by
+//! field, as coloured text, JSON or an XEP-style PDF report.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use serde_json::Value;
+use sigdoc_diff::{Detail, Diff, FieldDiff, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
+use sigdoc_model::{Severity, Source};
+
+use crate::Cli;
+use crate::args::{Color, DiffArgs, DiffFormat};
+use crate::cmd::build::write_atomically;
+use crate::console::Console;
+use crate::error::CliError;
+use crate::workspace::Workspace;
+
+/// One revision as the command line resolved it, with its documents.
+pub(crate) struct Revision {
+    pub side: Side,
+    pub ws: Workspace,
+}
+
+/// Opens a revision (`None`: the working tree) and describes it.
+pub(crate) fn open(cli: &Cli, cwd: &Path, rev: Option<&str>) -> Result<Revision, CliError> {
+    let ws = Workspace::open(cli.repo.as_deref(), cwd, &cli.root, rev)?;
+    let side = match &ws.snapshot.source {
+        Source::Commit { rev, commit, time } => {
+            let tag = ws.repo.resolve(rev).ok().and_then(|r| r.tag);
+            Side {
+                rev: Some(rev.clone()),
+                commit: Some(commit.clone()),
+                tag,
+                date: Some(sigdoc_git::format_date(*time)),
+                worktree: false,
+                head: None,
+            }
+        }
+        Source::WorkingTree { head, head_time, .. } => Side {
+            rev: None,
+            commit: None,
+            tag: None,
+            date: head_time.map(sigdoc_git::format_date),
+            worktree: true,
+            head: head.clone(),
+        },
+    };
+    Ok(Revision { side, ws })
+}
+
+/// Says on standard error that a revision has errors, so that a threat that failed to load
+/// is not silently taken for a removed one.
+pub(crate) fn warn_errors(rev: &Revision, console: &mut Console<'_>) {
+    let errors = rev.ws.loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        let check = match &rev.side.rev {
+            Some(r) => format!("sigdoc check --rev {r}"),
+            None => "sigdoc check".to_owned(),
+        };
+        console.info(format!(
+            "warning: {} has {errors} error{} (see `{check}`); parts that could not be read are compared as missing",
+            rev.side.label(),
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+}
+
+/// Compares two revisions and prints or writes the result.
+pub fn run(cli: &Cli, args: &DiffArgs, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
+    if args.format == DiffFormat::Pdf && args.output.is_none() {
+        return Err(CliError::Usage("--format pdf writes a file: give it with -o FILE".into()));
+    }
+    // The two revisions load in parallel: reading and checking a thousand threats is most
+    // of a diff's time.
+    let (from, to) = std::thread::scope(|scope| {
+        let from = scope.spawn(|| open(cli, cwd, Some(&args.from)));
+        let to = open(cli, cwd, args.to.as_deref());
+        (from.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), to)
+    });
+    let (from, to) = (from?, to?);
+    warn_errors(&from, console);
+    warn_errors(&to, console);
+    let mut diff = sigdoc_diff::diff(from.ws.deliverables(), to.ws.deliverables());
+    if let Some(id) = &args.threat {
+        if from.ws.deliverables().threat(id).is_none() && to.ws.deliverables().threat(id).is_none() {
+            return Err(CliError::Usage(format!("no threat \"{id}\" in {} or {}", from.side.label(), to.side.label())));
+        }
+        diff.only_threat(id);
+    }
+    let report = Report { from: from.side.clone(), to: to.side.clone(), diff };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        // Colour only what goes to a terminal: not a file, not a pipe.
+        Color::Auto => console.color && args.output.is_none() && std::io::stdout().is_terminal(),
+    };
+    let bytes = match args.format {
+        DiffFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+            text.push('\n');
+            text.into_bytes()
+        }
+        DiffFormat::Human => human(&report, color).into_bytes(),
+        DiffFormat::Pdf => {
+            let options = sigdoc_render::RenderOptions { timestamp: to.ws.timestamp(), attachments: Vec::new() };
+            sigdoc_render::render_diff(&report, to.ws.deliverables(), &options)?.pdf
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomically(&cwd.join(path), &bytes)?;
+            console.out_line(path.display());
+        }
+        None => {
+            let _ = console.out.write_all(&bytes);
+        }
+    }
+    Ok(())
+}
+
+/// ANSI styles, or nothing when colour is off.
+pub(crate) struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// Colours, or none.
+    pub(crate) fn new(color: bool) -> Style {
+        Style { color }
+    }
+    /// A heading line.
+    pub(crate) fn heading(&self, text: &str) -> String {
+        self.paint("1;36", text)
+    }
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color && !text.is_empty() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn added(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    fn removed(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    fn meta(&self, text: &str) -> String {
+        self.paint("36", text)
+    }
+    /// A deletion: red, or `[-…-]` without colour, as `git diff --word-diff` does.
+    fn del(&self, text: &str) -> String {
+        if self.color { self.paint("31;9", text) } else { format!("[-{text}-]") }
+    }
+    /// An insertion: green, or `{+…+}` without colour.
+    fn ins(&self, text: &str) -> String {
+        if self.color { self.paint("32;4", text) } else { format!("{{+{text}+}}") }
+    }
+}
+
+/// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`.
+fn describe(side: &Side) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = side.commit.as_ref().or(side.head.as_ref()) {
+        let short = &c[..c.len().min(7)];
+        parts.push(if side.worktree { format!("HEAD {short} + edits") } else { short.to_owned() });
+    }
+    parts.extend(side.date.clone());
+    if parts.is_empty() { side.label() } else { format!("{} ({})", side.label(), parts.join(", ")) }
+}
+
+/// Whitespace collapsed (a space kept at either end), so that prose reads on one line.
+fn flat(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    if space && !out.is_empty() {
+        out.push(' ');
+    }
+    out
+}
+
+/// Kept words shown around a change; longer stretches are elided.
+const CONTEXT_WORDS: usize = 8;
+
+/// A word diff on one line, with long unchanged stretches cut to their ends.
+pub(crate) fn words_line(segments: &[Segment], st: &Style) -> String {
+    let mut out = String::new();
+    for (i, s) in segments.iter().enumerate() {
+        let text = flat(&s.text);
+        match s.op {
+            Op::Delete => out.push_str(&st.del(text.trim_end())),
+            Op::Insert => out.push_str(&st.ins(text.trim_end())),
+            Op::Equal => {
+                let words: Vec<&str> = text.split(' ').collect();
+                let (first, last) = (i == 0, i + 1 == segments.len());
+                let keep_head = if first { 0 } else { CONTEXT_WORDS };
+                let keep_tail = if last { 0 } else { CONTEXT_WORDS };
+                if words.len() > keep_head + keep_tail + 2 {
+                    let head = words[..keep_head].join(" ");
+                    let tail = words[words.len() - keep_tail..].join(" ");
+                    out.push_str(&head);
+                    out.push_str(if keep_head > 0 { " … " } else { "… " });
+                    out.push_str(&tail);
+                } else {
+                    out.push_str(&text);
+                }
+            }
+        }
+        // Trimmed changed runs lose their trailing space; restore one before kept text.
+        if s.op != Op::Equal
+            && s.text.ends_with(char::is_whitespace)
+            && segments.get(i + 1).is_some_and(|n| n.op == Op::Equal && !n.text.starts_with(char::is_whitespace))
+        {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// A value as one line: strings as they are, `(none)` for absent values.
+pub(crate) fn value_line(v: &Value) -> String {
+    match v {
+        Value::Null => "(none)".into(),
+        Value::String(s) => flat(s.trim()),
+        // Costs are numbers that YAML may have written as 1 or 1.0: show them alike.
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| cost(Some(f))),
+        other => other.to_string(),
+    }
+}
+
+fn priority_line(v: &Value, label: Option<&String>) -> String {
+    match label {
+        Some(l) => format!("{} ({l})", value_line(v)),
+        None => value_line(v),
+    }
+}
+
+fn cost(c: Option<f64>) -> String {
+    match c {
+        Some(c) if c.fract() == 0.0 && c.abs() < 1e15 => format!("{c:.0}"),
+        Some(c) => c.to_string(),
+        None => "unknown".into(),
+    }
+}
+
+fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
+    for n in &tree.added {
+        let extra = if n.leaf { format!(" (cost {})", cost(n.cost)) } else { String::new() };
+        out.push(st.added(&format!("+ {}{extra}", n.path.join(" › "))));
+    }
+    for n in &tree.removed {
+        out.push(st.removed(&format!("- {}", n.path.join(" › "))));
+    }
+    for c in &tree.changed {
+        let what: Vec<String> =
+            c.changes.iter().map(|a| format!("{} {} → {}", a.attr, value_line(&a.old), value_line(&a.new))).collect();
+        out.push(format!("~ {}: {}", c.path.join(" › "), what.join("; ")));
+    }
+    if tree.cheapest.changed {
+        let show = |c: &Option<sigdoc_diff::Cheapest>| match c {
+            None => "(no tree)".to_owned(),
+            Some(c) if !c.possible => "none feasible".to_owned(),
+            Some(c) => format!("{} ({})", cost(c.cost), c.leaves.join(", ")),
+        };
+        out.push(format!("cheapest attack: {} → {}", show(&tree.cheapest.old), show(&tree.cheapest.new)));
+    }
+}
+
+/// The lines under a changed field's heading.
+pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
+    let mut out = Vec::new();
+    match &f.detail {
+        Some(Detail::Words { words }) => out.push(words_line(words, st)),
+        Some(Detail::Priority { old_label, new_label, .. }) => out.push(format!(
+            "{} → {}",
+            st.removed(&priority_line(&f.old, old_label.as_ref())),
+            st.added(&priority_line(&f.new, new_label.as_ref()))
+        )),
+        Some(Detail::Tree { tree }) => tree_lines(tree, st, &mut out),
+        Some(Detail::References { references }) => {
+            for r in &references.added {
+                out.push(st.added(&format!("+ {}", r.id)));
+            }
+            for r in &references.removed {
+                out.push(st.removed(&format!("- {}", r.id)));
+            }
+            for n in &references.notes_changed {
+                out.push(format!("~ {}: {}", n.id, words_line(&n.words, st)));
+            }
+        }
+        Some(Detail::Items { items }) => {
+            let parts = |p: &std::collections::BTreeMap<String, String>| {
+                p.iter()
+                    .map(|(k, v)| format!("{}: {}", k.replace('_', " "), flat(v.trim())))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            for i in &items.added {
+                out.push(st.added(&format!("+ #{} {}", i.index + 1, parts(&i.parts))));
+            }
+            for i in &items.removed {
+                out.push(st.removed(&format!("- #{} {}", i.index + 1, parts(&i.parts))));
+            }
+            for c in &items.changed {
+                let words: Vec<String> = c
+                    .words
+                    .iter()
+                    .filter(|(_, w)| sigdoc_diff::has_changes(w))
+                    .map(|(k, w)| format!("{}: {}", k.replace('_', " "), words_line(w, st)))
+                    .collect();
+                out.push(format!("~ #{}: {}", c.new_index + 1, words.join("; ")));
+            }
+        }
+        None => out.push(format!("{} → {}", st.removed(&value_line(&f.old)), st.added(&value_line(&f.new)))),
+    }
+    out
+}
+
+fn threat_block(t: &ThreatDiff, st: &Style, out: &mut String) {
+    let renamed = t.old_name.as_ref().map(|o| format!(" (was: {o})")).unwrap_or_default();
+    out.push_str(&format!("{} {}: {}{renamed}\n", st.meta("changed"), st.bold(&t.id), t.name));
+    for f in &t.fields {
+        let lines = field_lines(f, st);
+        if let [one] = lines.as_slice() {
+            out.push_str(&format!("    {}: {one}\n", f.label));
+        } else {
+            out.push_str(&format!("    {}:\n", f.label));
+            for l in lines {
+                out.push_str(&format!("        {l}\n"));
+            }
+        }
+    }
+}
+
+fn records(title: &str, list: &[RecordChange], st: &Style, out: &mut String) {
+    if list.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{}\n", st.bold(title)));
+    for r in list {
+        let line = match &r.words {
+            Some(words) => words_line(words, st),
+            None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
+        };
+        out.push_str(&format!("    {}: {line}\n", r.what));
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The whole report as text.
+pub(crate) fn human(report: &Report, color: bool) -> String {
+    let st = Style::new(color);
+    let d: &Diff = &report.diff;
+    let mut out =
+        format!("{}\n", st.bold(&format!("Changes from {} to {}", describe(&report.from), describe(&report.to))));
+    if d.is_empty() {
+        out.push_str("No changes.\n");
+        return out;
+    }
+    out.push_str(&format!(
+        "{} added, {} removed, {} changed; {}\n",
+        plural(d.threats.added.len(), "threat", "threats"),
+        d.threats.removed.len(),
+        d.threats.changed.len(),
+        plural(d.summary.priority_moves.len(), "priority moved", "priorities moved"),
+    ));
+    if !d.summary.added.is_empty() || !d.summary.removed.is_empty() || !d.threats.changed.is_empty() {
+        out.push('\n');
+    }
+    let prio = |p: Option<u32>| p.map_or_else(|| "no priority".to_owned(), |p| format!("priority {p}"));
+    for t in &d.summary.added {
+        out.push_str(&st.added(&format!("added   {}: {} ({})", t.id, t.name, prio(t.priority))));
+        out.push('\n');
+    }
+    for t in &d.summary.removed {
+        out.push_str(&st.removed(&format!("removed {}: {} ({})", t.id, t.name, prio(t.priority))));
+        out.push('\n');
+    }
+    for t in &d.threats.changed {
+        threat_block(t, &st, &mut out);
+    }
+    let docs = &d.documents;
+    records("Process", &docs.process, &st, &mut out);
+    let tpl = &docs.template;
+    if !tpl.is_empty() {
+        out.push_str(&format!("\n{}\n", st.bold("Template")));
+        for f in &tpl.added {
+            let req = if f.required { ", required" } else { "" };
+            out.push_str(&st.added(&format!("    + field {} ({}{req})", f.key, f.kind.name())));
+            out.push('\n');
+        }
+        for f in &tpl.removed {
+            out.push_str(&st.removed(&format!("    - field {} ({})", f.key, f.kind.name())));
+            out.push('\n');
+        }
+        let mut rest = tpl.changed.clone();
+        rest.extend(tpl.document.iter().cloned());
+        for r in &rest {
+            let line = match &r.words {
+                Some(words) => words_line(words, &st),
+                None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
+            };
+            out.push_str(&format!("    {}: {line}\n", r.what));
+        }
+    }
+    records("Analysis", &docs.analysis, &st, &mut out);
+    records("References", &docs.references, &st, &mut out);
+    if !d.invalidated.is_empty() {
+        out.push_str(&format!("\n{}\n", st.bold("Threats the new template or scales leave invalid")));
+        for i in &d.invalidated {
+            for r in &i.reasons {
+                out.push_str(&format!("    {}: {r}\n", i.id));
+            }
+        }
+    }
+    out
+}
