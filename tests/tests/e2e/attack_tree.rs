@@ -19,8 +19,8 @@ fn sixty_node_tree() -> (String, Vec<String>) {
     let mut yaml = String::from("attack_tree:\n  goal: R0 Read another user's messages\n  gate: or\n  children:\n");
     let mut tokens = vec!["R0".to_owned()];
     let way_gates = ["and", "sand", "or"];
-    for i in 0..3 {
-        let _ = writeln!(yaml, "    - goal: W{i} A way to the goal\n      gate: {}\n      children:", way_gates[i]);
+    for (i, way_gate) in way_gates.iter().enumerate() {
+        let _ = writeln!(yaml, "    - goal: W{i} A way to the goal\n      gate: {way_gate}\n      children:");
         tokens.push(format!("W{i}"));
         for j in 0..4 {
             let gate = if i == 2 || j % 2 == 0 { "or" } else { "and" };
