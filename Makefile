@@ -6,7 +6,7 @@ CARGO ?= cargo
 SHELL := bash
 SIGDOC := $(CARGO_TARGET_DIR)/release/sigdoc
 
-.PHONY: all pdf sigdoc test lint deps
+.PHONY: all pdf sigdoc test lint deps bench
 
 all: pdf
 
@@ -31,3 +31,8 @@ lint:
 test: deps lint
 	set -o pipefail; $(CARGO) test --release --locked --workspace 2>&1 | tee $(CARGO_TARGET_DIR)/test.log
 	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' $(CARGO_TARGET_DIR)/test.log
+
+# Speed against the typst CLI and git log (P1–P6), written to BENCHMARKS.md. Not a test:
+# nothing fails on a number, and CI does not run it.
+bench:
+	bash bench/run.sh

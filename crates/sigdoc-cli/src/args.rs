@@ -69,6 +69,19 @@ pub enum Command {
     Diff(DiffArgs),
     /// Every revision in which one threat changed, newest first, with its field changes.
     Log(LogArgs),
+    /// Rebuild the PDFs of the working tree on every save, incrementally.
+    Watch(WatchArgs),
+}
+
+/// `sigdoc watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Where to write the PDFs.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub output: PathBuf,
+    /// Milliseconds of quiet after a save before rebuilding (one rebuild per burst).
+    #[arg(long, value_name = "MS", default_value_t = 50)]
+    pub debounce: u64,
 }
 
 /// `sigdoc schema`.

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::Cli;
+pub use cmd::watch;
 pub use console::Console;
 pub use error::CliError;
 
@@ -79,5 +80,14 @@ fn dispatch(cli: &Cli, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliE
         Command::Init(args) => cmd::init::run(args, &cli.root, cwd, console),
         Command::Diff(args) => cmd::diff::run(cli, args, cwd, console),
         Command::Log(args) => cmd::log::run(cli, args, cwd, console),
+        Command::Watch(args) => {
+            let options = watch::WatchOptions {
+                repo: cli.repo.clone(),
+                root: cli.root.clone(),
+                output: args.output.clone(),
+                debounce: std::time::Duration::from_millis(args.debounce),
+            };
+            watch::run(&options, cwd, console)
+        }
     }
 }

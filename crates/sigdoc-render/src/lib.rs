@@ -187,6 +187,21 @@ pub fn compile(doc: DocKind, world: &SigWorld, ident: &str, options: &RenderOpti
     outcome
 }
 
+/// The data a document's template renders in a build with these options: what
+/// [`render`] compiles, for callers that keep their own world (`sigdoc watch`).
+pub fn render_data(doc: DocKind, d: &Deliverables, history: &History, options: &RenderOptions) -> Value {
+    let revision = Revision::from_history(history, &date_string(options.timestamp));
+    let mut data = document_data(doc, d, history, &revision);
+    data["attachments"] = options.attachments.iter().map(|name| Value::from(name.as_str())).collect();
+    data
+}
+
+/// A world for one document dated `timestamp`, to keep alive across compiles: swap
+/// its files with [`SigWorld::set_files`] and Typst re-parses only what changed.
+pub fn document_world(doc: DocKind, files: MemoryFiles, timestamp: i64) -> SigWorld {
+    SigWorld::new(files, &format!("/{}.typ", doc.name()), datetime(timestamp))
+}
+
 /// Renders one document: builds its data and world, compiles, exports.
 pub fn render(
     doc: DocKind,

@@ -12,3 +12,4 @@ mod release;
 mod revisions;
 mod scaffold;
 mod support;
+mod watch;

@@ -9,3 +9,4 @@ pub mod log;
 pub mod new;
 pub mod release;
 pub mod schema;
+pub mod watch;

@@ -1,0 +1,539 @@
+//! The benchmarks P1–P6 of BENCHMARKS.md: each comparison runs its two sides in one
+//! go on the same generated repository, several times, and reports medians and ratios.
+
+use std::fmt::Write as _;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use crate::synth::{self, Options};
+
+/// `sigdoc-bench run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The sigdoc binary (default: the one beside this program).
+    #[arg(long)]
+    sigdoc: Option<PathBuf>,
+    /// The typst 0.15.1 CLI (default: `typst` on PATH, else ~/.cargo/bin/typst).
+    #[arg(long)]
+    typst: Option<PathBuf>,
+    /// The fonts folder handed to the typst CLI.
+    #[arg(long, default_value = "fonts")]
+    fonts: PathBuf,
+    /// Runs per measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Where the repositories are generated (emptied first).
+    #[arg(long, default_value = "target/bench")]
+    work: PathBuf,
+    /// The report to write.
+    #[arg(short, long, default_value = "BENCHMARKS.md")]
+    output: PathBuf,
+}
+
+/// One measured command: wall times of every run and the largest peak RSS.
+#[derive(Debug, Clone, Default)]
+struct Sample {
+    label: String,
+    times: Vec<Duration>,
+    rss_kib: Option<u64>,
+}
+
+impl Sample {
+    fn median(&self) -> Duration {
+        let mut t = self.times.clone();
+        t.sort();
+        t.get(t.len() / 2).copied().unwrap_or_default()
+    }
+
+    fn row(&self) -> String {
+        let min = self.times.iter().min().copied().unwrap_or_default();
+        let max = self.times.iter().max().copied().unwrap_or_default();
+        let rss = self.rss_kib.map_or("—".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
+        format!(
+            "| {} | {} | {} – {} | {} | {rss} |\n",
+            self.label,
+            secs(self.median()),
+            secs(min),
+            secs(max),
+            self.times.len()
+        )
+    }
+}
+
+fn secs(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{:.1} ms", d.as_secs_f64() * 1e3)
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+}
+
+const TABLE_HEAD: &str = "| command | median | min – max | runs | peak RSS |\n|---|---|---|---|---|\n";
+
+/// A shell-like command line in `dir`, shown in the report as typed.
+#[derive(Debug, Clone)]
+struct Cmd {
+    program: PathBuf,
+    args: Vec<String>,
+    dir: PathBuf,
+}
+
+impl Cmd {
+    fn new(program: &Path, args: &[&str], dir: &Path) -> Cmd {
+        Cmd { program: program.to_owned(), args: args.iter().map(|s| (*s).to_owned()).collect(), dir: dir.to_owned() }
+    }
+
+    fn shown(&self) -> String {
+        let name =
+            self.program.file_name().map_or_else(|| self.program.display().to_string(), |n| n.to_string_lossy().into());
+        format!("`{name} {}`", self.args.join(" "))
+    }
+
+    /// Runs once; fails on a non-zero exit. Peak RSS comes from GNU time when present.
+    fn run(&self) -> io::Result<(Duration, Option<u64>, Vec<u8>)> {
+        let gnu_time = Path::new("/usr/bin/time");
+        let rss_file = std::env::temp_dir().join(format!("sigdoc-bench-rss-{}", std::process::id()));
+        let mut command = if gnu_time.exists() {
+            let mut c = Command::new(gnu_time);
+            c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(&self.program);
+            c
+        } else {
+            Command::new(&self.program)
+        };
+        command.args(&self.args).current_dir(&self.dir).stdin(Stdio::null()).stderr(Stdio::piped());
+        let started = Instant::now();
+        let output = command.output()?;
+        let took = started.elapsed();
+        if !output.status.success() {
+            return Err(io::Error::other(format!(
+                "{} failed ({}): {}",
+                self.shown(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        let rss = std::fs::read_to_string(&rss_file).ok().and_then(|s| s.lines().last()?.trim().parse().ok());
+        let _ = std::fs::remove_file(&rss_file);
+        Ok((took, rss, output.stdout))
+    }
+}
+
+/// Runs a sequence of commands `runs` times; each run's time is the sequence's total.
+fn measure(label: &str, cmds: &[Cmd], runs: usize, before: &dyn Fn() -> io::Result<()>) -> io::Result<Sample> {
+    let mut sample = Sample { label: label.to_owned(), ..Sample::default() };
+    for _ in 0..runs {
+        before()?;
+        let mut total = Duration::ZERO;
+        for cmd in cmds {
+            let (took, rss, _) = cmd.run()?;
+            total += took;
+            sample.rss_kib = sample.rss_kib.max(rss);
+        }
+        sample.times.push(total);
+    }
+    eprintln!("  {label}: median {}", secs(sample.median()));
+    Ok(sample)
+}
+
+fn remove(path: &Path) -> io::Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn capture(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map_or("unknown CPU", |l| l.trim_start_matches([' ', '\t', ':']));
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem_kib: u64 = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores, {:.1} GiB RAM, {}", mem_kib as f64 / 1024.0 / 1024.0, capture("uname", &["-sr"]))
+}
+
+fn find_typst(given: Option<&Path>) -> Option<PathBuf> {
+    let candidates: Vec<PathBuf> = match given {
+        Some(p) => vec![p.to_owned()],
+        None => {
+            let mut c: Vec<PathBuf> = std::env::var_os("PATH")
+                .map(|p| std::env::split_paths(&p).map(|d| d.join("typst")).collect())
+                .unwrap_or_default();
+            if let Some(home) = std::env::var_os("HOME") {
+                c.push(Path::new(&home).join(".cargo/bin/typst"));
+            }
+            c
+        }
+    };
+    candidates.into_iter().find(|p| {
+        Command::new(p).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("0.15.1"))
+    })
+}
+
+fn generate(work: &Path, name: &str, threats: usize, commits: usize, tags: usize) -> io::Result<PathBuf> {
+    let dir = work.join(name);
+    remove(&dir)?;
+    let started = Instant::now();
+    let s = synth::generate(&dir, &Options { threats, commits, tags, seed: 1 })?;
+    eprintln!(
+        "generated {name}: {} commits ({} merges), {} tags, {} threats in {}",
+        s.commits,
+        s.merges,
+        s.tags,
+        s.threats,
+        secs(started.elapsed())
+    );
+    Ok(dir)
+}
+
+/// The report under construction and what every section needs.
+struct Bench {
+    sigdoc: PathBuf,
+    typst: Option<PathBuf>,
+    fonts: PathBuf,
+    runs: usize,
+    work: PathBuf,
+    report: String,
+}
+
+/// Runs every comparison and writes the report.
+pub fn run(args: &RunArgs) -> io::Result<()> {
+    let cwd = std::env::current_dir()?;
+    let sigdoc = match &args.sigdoc {
+        Some(p) => cwd.join(p),
+        None => std::env::current_exe()?.with_file_name("sigdoc"),
+    };
+    if Command::new(&sigdoc).arg("--version").output().is_err() {
+        return Err(io::Error::other(format!("no sigdoc binary at {}", sigdoc.display())));
+    }
+    let typst = find_typst(args.typst.as_deref());
+    let work = cwd.join(&args.work);
+    std::fs::create_dir_all(&work)?;
+    let mut b =
+        Bench { sigdoc, typst, fonts: cwd.join(&args.fonts), runs: args.runs.max(1), work, report: String::new() };
+    b.header();
+    b.p1()?;
+    b.p2()?;
+    b.p3()?;
+    b.p4()?;
+    b.p5_p6()?;
+    // The interpretation is written by people and kept beside the script.
+    if let Ok(notes) = std::fs::read_to_string(cwd.join("bench/NOTES.md")) {
+        b.report.push_str(&notes);
+    }
+    std::fs::write(cwd.join(&args.output), &b.report)?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(())
+}
+
+impl Bench {
+    fn header(&mut self) {
+        let typst = match &self.typst {
+            Some(p) => format!("`{}` ({})", p.display(), capture(&p.to_string_lossy(), &["--version"])),
+            None => "not installed: the comparisons with it are skipped".to_owned(),
+        };
+        let _ = write!(
+            self.report,
+            "# Benchmarks\n\n\
+             Written by `make bench` (`bench/run.sh`, which runs `sigdoc-bench run`); do not edit by hand.\n\n\
+             - Machine: {}\n- Date: {} (UTC)\n- sigdoc: {}\n- git: {}\n- typst CLI: {typst}; obtained with \
+             `cargo install typst-cli --version 0.15.1 --locked` (bench/run.sh installs it when missing and \
+             cargo is available; set `SIGDOC_BENCH_NO_TYPST=1` to skip that)\n\
+             - Every number is the median of the runs shown, wall-clock time of whole processes (start to exit), \
+             with warm file caches. Peak RSS is GNU time's maximum resident set size of the largest process.\n\
+             - Repositories are made by `sigdoc-bench gen` (seed 1): deterministic, pinned dates, threats of \
+             typical length with attack trees of 5–30 nodes, merges of review branches, annotated tags.\n\n",
+            machine(),
+            capture("date", &["-u", "+%Y-%m-%d %H:%M"]),
+            capture(&self.sigdoc.to_string_lossy(), &["--version"]),
+            capture("git", &["--version"]),
+        );
+    }
+
+    fn sig(&self, args: &[&str], dir: &Path) -> Cmd {
+        Cmd::new(&self.sigdoc, args, dir)
+    }
+
+    fn section(&mut self, title: &str, samples: &[&Sample], verdict: &str) {
+        let _ = write!(self.report, "## {title}\n\n{TABLE_HEAD}");
+        for s in samples {
+            self.report.push_str(&s.row());
+        }
+        let _ = write!(self.report, "\n{verdict}\n\n");
+    }
+
+    /// P1: cold build of three PDFs vs the typst CLI on the emitted sources.
+    fn p1(&mut self) -> io::Result<()> {
+        eprintln!("P1: cold build vs typst compile");
+        let repo = generate(&self.work, "p1-20-threats", 20, 200, 3)?;
+        let build = self.sig(&["build", "-q", "-o", "out"], &repo);
+        let ours = measure(&format!("{} (3 PDFs, one process)", build.shown()), &[build], self.runs, &|| Ok(()))?;
+        let title = "P1 — cold `sigdoc build` of 3 PDFs (20 threats) vs `typst compile` of the emitted sources";
+        let Some(typst) = self.typst.clone() else {
+            self.section(title, &[&ours], "**Skipped the peer**: the typst 0.15.1 CLI is not installed.");
+            return Ok(());
+        };
+        self.sig(&["build", "-q", "-o", "out", "--emit-typst", "typ"], &repo).run()?;
+        let fonts = self.fonts.to_string_lossy().into_owned();
+        let cmds: Vec<Cmd> = ["process", "template", "analysis"]
+            .iter()
+            .map(|d| {
+                let (main, out) = (format!("typ/{d}.typ"), format!("typst-{d}.pdf"));
+                Cmd::new(
+                    &typst,
+                    &["compile", "--root", "typ", "--font-path", &fonts, "--ignore-system-fonts", &main, &out],
+                    &repo,
+                )
+            })
+            .collect();
+        let label = format!(
+            "{} (three processes, one after the other)",
+            cmds[2].shown().replace("analysis", "{process,template,analysis}")
+        );
+        let theirs = measure(&label, &cmds, self.runs, &|| Ok(()))?;
+        let same = ["process", "template", "analysis"].iter().all(|d| {
+            let text = |p: &Path| capture("pdftotext", &[&p.to_string_lossy(), "-"]);
+            let ours = text(&repo.join(format!("out/{d}.pdf")));
+            !ours.is_empty() && ours == text(&repo.join(format!("typst-{d}.pdf")))
+        });
+        let r = ratio(ours.median(), theirs.median());
+        let verdict = format!(
+            "Ratio sigdoc / typst: **{r:.2}×** (goal ≤ 1.0×: {}; stretch 0.6×: {}). The two sides' PDFs have {} \
+             text (pdftotext). sigdoc checks, reads the history and builds the data in the same time; it loads the \
+             fonts and the standard library once and compiles the three documents in parallel.",
+            met(r <= 1.0),
+            met(r <= 0.6),
+            if same { "the same" } else { "**different** (or pdftotext is missing)" }
+        );
+        self.section(title, &[&ours, &theirs], &verdict);
+        Ok(())
+    }
+
+    /// P2: a watch rebuild after one threat edit vs a cold build of that document.
+    fn p2(&mut self) -> io::Result<()> {
+        eprintln!("P2: watch rebuild vs cold build");
+        let repo = generate(&self.work, "p2-200-threats", 200, 400, 3)?;
+        let cold_cmd = self.sig(&["build", "-q", "--only", "analysis", "-o", "out"], &repo);
+        let cold = measure(&cold_cmd.shown(), &[cold_cmd], self.runs.min(3), &|| Ok(()))?;
+        let (compile, latency) = watch_edits(&self.sigdoc, &repo, self.runs)?;
+        let r = ratio(compile.median(), cold.median());
+        let verdict = format!(
+            "Ratio rebuild / cold build: **{r:.2}×** (goal ≤ 0.10: {}). The rebuild time is what `sigdoc watch` \
+             prints (read the working tree, check, history, data, incremental compile, PDF export, atomic write); \
+             save → new PDF adds the debounce (20 ms here) and the file-system notification. Each run edits a \
+             different threat of the 200.",
+            met(r <= 0.10)
+        );
+        self.section(
+            "P2 — `sigdoc watch` rebuild after editing one threat of 200 vs a cold build of the analysis",
+            &[&cold, &compile, &latency],
+            &verdict,
+        );
+        Ok(())
+    }
+
+    /// P3: the history of the analysis vs `git log` of its files on 10,000 commits.
+    fn p3(&mut self) -> io::Result<()> {
+        eprintln!("P3: history vs git log");
+        let repo = generate(&self.work, "p3-10000-commits", 50, 10_000, 20)?;
+        let ours_cmd = self.sig(&["history", "analysis", "--format", "json"], &repo);
+        let git = Path::new("git");
+        let theirs_cmd =
+            Cmd::new(git, &["log", "--format=%H", "HEAD", "--", "documents/analysis.md", "documents/threats/"], &repo);
+        let ours = measure(&ours_cmd.shown(), std::slice::from_ref(&ours_cmd), self.runs, &|| Ok(()))?;
+        let theirs = measure(&theirs_cmd.shown(), std::slice::from_ref(&theirs_cmd), self.runs, &|| Ok(()))?;
+        let json = String::from_utf8_lossy(&ours_cmd.run()?.2).into_owned();
+        let mut listed: Vec<String> = json
+            .split("\"commits\":")
+            .skip(1)
+            .flat_map(|part| {
+                let list = &part[..part.find(']').unwrap_or(0)];
+                list.split('"').filter(|s| s.len() == 40).map(str::to_owned).collect::<Vec<_>>()
+            })
+            .collect();
+        let mut logged: Vec<String> =
+            String::from_utf8_lossy(&theirs_cmd.run()?.2).lines().map(str::to_owned).collect();
+        listed.sort();
+        logged.sort();
+        let r = ratio(ours.median(), theirs.median());
+        let verdict = format!(
+            "Ratio sigdoc / git log: **{r:.2}×** (goal ≤ 1.0×: {}). Both list the same {} commits: {}.",
+            met(r <= 1.0),
+            logged.len(),
+            if listed == logged { "yes" } else { "**no**" }
+        );
+        self.section(
+            "P3 — `sigdoc history` of the analysis on 10,000 commits vs `git log` of its files",
+            &[&ours, &theirs],
+            &verdict,
+        );
+        Ok(())
+    }
+
+    /// P4: one `release --all` of 20 tags vs 20 separate builds.
+    fn p4(&mut self) -> io::Result<()> {
+        eprintln!("P4: release --all vs 20 builds");
+        let repo = generate(&self.work, "p4-20-tags", 20, 200, 20)?;
+        let release = self.sig(&["release", "--all", "-q", "-j", "2", "-o", "rel"], &repo);
+        let builds: Vec<Cmd> = (1..=20)
+            .map(|i| {
+                let (rev, out) = (format!("v0.{i}"), format!("builds/v0.{i}"));
+                self.sig(&["build", "-q", "--rev", &rev, "-o", &out], &repo)
+            })
+            .collect();
+        let runs = self.runs.min(3);
+        let ours = measure(&release.shown(), &[release], runs, &|| Ok(()))?;
+        let label =
+            format!("{} for each of the 20 tags, one after the other", builds[0].shown().replace("v0.1", "TAG"));
+        let theirs = measure(&label, &builds, runs, &|| Ok(()))?;
+        let r = ratio(ours.median(), theirs.median());
+        let verdict = format!(
+            "Ratio release / builds: **{r:.2}×** (goal ≤ 0.6×: {}). The release also attaches each document's \
+             sources and writes SHA256SUMS; it shares fonts, library and Typst's caches across tags in one process \
+             and builds two tags at a time.",
+            met(r <= 0.6)
+        );
+        self.section(
+            "P4 — `sigdoc release --all` (20 tags) vs 20 separate `sigdoc build --rev`",
+            &[&ours, &theirs],
+            &verdict,
+        );
+        Ok(())
+    }
+
+    /// P5: growth from 100 to 1,000 threats; P6: diff of two 1,000-threat revisions.
+    fn p5_p6(&mut self) -> io::Result<()> {
+        eprintln!("P5: 100 vs 1,000 threats");
+        let small = generate(&self.work, "p5-100-threats", 100, 400, 4)?;
+        let large = generate(&self.work, "p5-1000-threats", 1000, 2000, 4)?;
+        let runs = self.runs.min(3);
+        let cmd = |dir: &Path| self.sig(&["build", "-q", "-o", "out"], dir);
+        let s = measure(&format!("{} — 100 threats", cmd(&small).shown()), &[cmd(&small)], runs, &|| Ok(()))?;
+        let l = measure(&format!("{} — 1,000 threats", cmd(&large).shown()), &[cmd(&large)], runs, &|| Ok(()))?;
+        let pages = capture("pdfinfo", &[&large.join("out/analysis.pdf").to_string_lossy()])
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:").map(|p| p.trim().to_owned()))
+            .unwrap_or_else(|| "?".into());
+        let growth = ratio(l.median(), s.median());
+        let rss_gib = l.rss_kib.map_or(f64::NAN, |k| k as f64 / 1024.0 / 1024.0);
+        let verdict = format!(
+            "Growth for 10× the threats: **{growth:.1}×** (goal ≤ 10×: {}); peak RSS at 1,000 threats: **{rss_gib:.2} \
+             GiB** (goal < 1.5 GiB: {}). The 1,000-threat analysis has {pages} pages.",
+            met(growth <= 10.0),
+            met(rss_gib < 1.5)
+        );
+        self.section("P5 — `sigdoc build` of 100 vs 1,000 threats: time and peak memory", &[&s, &l], &verdict);
+
+        eprintln!("P6: diff of two 1,000-threat revisions");
+        let title = "P6 — `sigdoc diff` of two 1,000-threat revisions";
+        let has_diff = Command::new(&self.sigdoc).args(["diff", "--help"]).output().is_ok_and(|o| o.status.success());
+        if !has_diff {
+            self.section(title, &[], "**Skipped**: this sigdoc has no `diff` command.");
+            return Ok(());
+        }
+        let diff = self.sig(&["diff", "v0.3", "v0.4", "--format", "json"], &large);
+        let ours = measure(&diff.shown(), std::slice::from_ref(&diff), self.runs, &|| Ok(()))?;
+        let git = Cmd::new(Path::new("git"), &["diff", "--stat", "v0.3", "v0.4", "--", "documents"], &large);
+        let theirs = measure(&format!("{} (for scale)", git.shown()), &[git], self.runs, &|| Ok(()))?;
+        let json = String::from_utf8_lossy(&diff.run()?.2).into_owned();
+        let changed = json.matches("\"fields\"").count();
+        let verdict = format!(
+            "Median **{}** (goal < 1 s: {}); {changed} threats differ between v0.3 and v0.4, both with 1,000 threats.",
+            secs(ours.median()),
+            met(ours.median() < Duration::from_secs(1))
+        );
+        self.section(title, &[&ours, &theirs], &verdict);
+        Ok(())
+    }
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "**not met**" }
+}
+
+/// Starts `sigdoc watch` on `repo`, edits a different threat `runs` times and returns
+/// the rebuild times it printed and the save → new PDF latencies.
+fn watch_edits(sigdoc: &Path, repo: &Path, runs: usize) -> io::Result<(Sample, Sample)> {
+    let mut child = Command::new(sigdoc)
+        .args(["watch", "-o", "wout", "--debounce", "20"])
+        .current_dir(repo)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stderr = child.stderr.take().ok_or_else(|| io::Error::other("no stderr"))?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send((Instant::now(), line));
+        }
+    });
+    let result = (|| {
+        let wait = |what: &str, pred: &dyn Fn(&str) -> bool| -> io::Result<(Instant, String)> {
+            loop {
+                match rx.recv_timeout(Duration::from_secs(600)) {
+                    Ok((at, line)) if pred(&line) => return Ok((at, line)),
+                    Ok((_, line)) if line.starts_with("sigdoc:") => {
+                        return Err(io::Error::other(format!("watch failed: {line}")));
+                    }
+                    Ok(_) => {}
+                    Err(_) => return Err(io::Error::other(format!("watch never printed {what}"))),
+                }
+            }
+        };
+        wait("the first build", &|l| l.starts_with("rebuilt in"))?;
+        let mut threats: Vec<PathBuf> =
+            std::fs::read_dir(repo.join("documents/threats"))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        threats.sort();
+        let mut compile =
+            Sample { label: "`sigdoc watch`: rebuild after the edit, as printed".into(), ..Sample::default() };
+        let mut latency = Sample { label: "`sigdoc watch`: save → new PDF on disk".into(), ..Sample::default() };
+        for i in 0..runs {
+            let path = &threats[(i * 37) % threats.len()];
+            let text = std::fs::read_to_string(path)?;
+            let edited =
+                text.replacen("definition: |\n", &format!("definition: |\n  Edited in benchmark run {i}.\n"), 1);
+            let saved = Instant::now();
+            std::fs::write(path, edited)?;
+            let (at, line) = wait("a rebuild", &|l| l.starts_with("rebuilt wout/analysis.pdf in "))?;
+            let ms: u64 = line
+                .trim_start_matches("rebuilt wout/analysis.pdf in ")
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            compile.times.push(Duration::from_millis(ms));
+            latency.times.push(at - saved);
+            eprintln!("  edit {i}: rebuilt in {ms} ms, on disk after {}", secs(at - saved));
+        }
+        Ok((compile, latency))
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}

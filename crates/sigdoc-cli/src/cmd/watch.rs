@@ -1,0 +1,346 @@
+//! `sigdoc watch`: rebuilds the PDFs of the working tree on every save, incrementally.
+//!
+//! One Typst world per document lives as long as the watch: each rebuild swaps its
+//! files (Typst re-parses only what changed) and comemo reuses the layout of unchanged
+//! parts. A document is rebuilt only when its inputs changed:
+//!
+//! | document | files read | also |
+//! |---|---|---|
+//! | process | `process.md`, `sig.yaml`, `references.yaml` | its history |
+//! | template | `template.yaml`, `process.md` (scales), `sig.yaml`, `references.yaml` | its history |
+//! | analysis | every file of the documents folder | its history |
+//!
+//! and then only if the data its template renders differs from the last build's (a
+//! save that changes nothing visible compiles nothing).
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+use rayon::prelude::*;
+use sigdoc_model::{DocKind, History, Snapshot};
+use sigdoc_render::{RenderOptions, SigWorld, compile, document_world, render_data, world_files};
+
+use crate::cmd::build::write_atomically;
+use crate::console::Console;
+use crate::error::CliError;
+use crate::report;
+use crate::workspace::Workspace;
+
+/// Where and how to watch.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    /// The repository (`--repo`), relative to the current directory; discovered if `None`.
+    pub repo: Option<PathBuf>,
+    /// The documents folder inside it (`--root`).
+    pub root: String,
+    /// Where the PDFs go, relative to the current directory.
+    pub output: PathBuf,
+    /// How long the documents must stay quiet after a save before a rebuild starts,
+    /// so that a burst of saves (an editor's temporary file and rename, a checkout)
+    /// costs one rebuild.
+    pub debounce: Duration,
+}
+
+/// What one rebuild cycle did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cycle {
+    /// Documents compiled and written.
+    pub written: Vec<DocKind>,
+    /// Whether the documents had errors or a document failed to compile: nothing
+    /// changed on disk for them.
+    pub failed: bool,
+}
+
+/// The state of one document between rebuilds.
+struct DocState {
+    doc: DocKind,
+    world: Option<SigWorld>,
+    /// Fingerprint of the inputs of the last successful build.
+    inputs: Option<u64>,
+    /// Fingerprint of the data of the last successful build.
+    data: Option<u64>,
+}
+
+/// A watch session: the worlds kept alive and what each PDF was last built from.
+pub struct Session {
+    options: WatchOptions,
+    cwd: PathBuf,
+    docs: Vec<DocState>,
+    failing: bool,
+}
+
+/// Whether a file of the documents folder is an input of `doc`.
+fn is_input(doc: DocKind, path: &str) -> bool {
+    match doc {
+        DocKind::Process => matches!(path, "process.md" | "sig.yaml" | "references.yaml"),
+        DocKind::Template => matches!(path, "template.yaml" | "process.md" | "sig.yaml" | "references.yaml"),
+        DocKind::Analysis => true,
+    }
+}
+
+fn fingerprint(doc: DocKind, snapshot: &Snapshot, history: &History, timestamp: i64) -> u64 {
+    let mut h = DefaultHasher::new();
+    for (path, bytes) in snapshot.files.iter().filter(|(p, _)| is_input(doc, p)) {
+        path.hash(&mut h);
+        bytes.hash(&mut h);
+    }
+    format!("{history:?}").hash(&mut h);
+    timestamp.hash(&mut h);
+    h.finish()
+}
+
+impl Session {
+    /// A session that has built nothing yet; `cwd` resolves the repository and output.
+    pub fn new(options: WatchOptions, cwd: &Path) -> Session {
+        let docs = DocKind::ALL.iter().map(|&doc| DocState { doc, world: None, inputs: None, data: None }).collect();
+        Session { options, cwd: cwd.to_owned(), docs, failing: false }
+    }
+
+    /// Reads the working tree and rebuilds the documents whose inputs changed since the
+    /// last successful build. Problems are printed, never returned: a watch goes on.
+    pub fn rebuild(&mut self, console: &mut Console<'_>) -> Cycle {
+        let started = Instant::now();
+        let ws = match Workspace::open(self.options.repo.as_deref(), &self.cwd, &self.options.root, None) {
+            Ok(ws) => ws,
+            Err(e) => return self.fail(console, &e.to_string()),
+        };
+        if ws.loaded.has_errors() {
+            report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
+            return self.fail(console, "the documents have errors; the PDFs were left as they were");
+        }
+        let histories = match ws.histories(&DocKind::ALL) {
+            Ok(h) => h,
+            Err(e) => return self.fail(console, &e.to_string()),
+        };
+        let timestamp = ws.timestamp();
+        let inputs: Vec<u64> =
+            DocKind::ALL.iter().zip(&histories).map(|(d, h)| fingerprint(*d, &ws.snapshot, h, timestamp)).collect();
+        if self.docs.iter().zip(&inputs).all(|(s, i)| s.inputs == Some(*i)) {
+            if std::mem::take(&mut self.failing) {
+                console.info("the documents are fine again; the PDFs are up to date");
+            }
+            return Cycle::default();
+        }
+        report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
+        let options = RenderOptions { timestamp, attachments: Vec::new() };
+        let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
+        let shortname = &deliverables.sig.shortname;
+        // The documents that need work compile in parallel, each in its own long-lived world.
+        let results: Vec<_> = self
+            .docs
+            .par_iter_mut()
+            .zip(histories.par_iter().zip(inputs.par_iter()))
+            .filter(|(state, (_, inputs))| state.inputs != Some(**inputs))
+            .map(|(state, (history, inputs))| {
+                let data = render_data(state.doc, deliverables, history, &options);
+                let mut h = DefaultHasher::new();
+                serde_json::to_vec(&data).unwrap_or_default().hash(&mut h);
+                let data_key = h.finish();
+                if state.data == Some(data_key) {
+                    return (state.doc, *inputs, data_key, None);
+                }
+                let files = world_files(state.doc, &data, Some(snapshot));
+                let world = match &mut state.world {
+                    Some(world) => {
+                        world.set_files(files);
+                        world
+                    }
+                    slot => slot.insert(document_world(state.doc, files, timestamp)),
+                };
+                let ident = format!("{shortname}-{}", state.doc.name());
+                let result = compile(state.doc, world, &ident, &options);
+                (state.doc, *inputs, data_key, Some(result))
+            })
+            .collect();
+        let out_dir = self.cwd.join(&self.options.output);
+        let mut cycle = Cycle::default();
+        for (doc, inputs, data_key, result) in results {
+            let state = self.docs.iter_mut().find(|s| s.doc == doc).expect("every document has a state");
+            let Some(result) = result else {
+                state.inputs = Some(inputs);
+                continue;
+            };
+            let rendered = match result {
+                Ok(rendered) => rendered,
+                Err(e) => {
+                    cycle.failed = true;
+                    let _ = writeln!(console.err, "sigdoc: {}", CliError::Render(e));
+                    continue;
+                }
+            };
+            let shown = self.options.output.join(format!("{}.pdf", doc.name()));
+            let written = std::fs::create_dir_all(&out_dir)
+                .map_err(|source| CliError::Io { what: format!("cannot create {}", out_dir.display()), source })
+                .and_then(|()| write_atomically(&out_dir.join(format!("{}.pdf", doc.name())), &rendered.pdf));
+            if let Err(e) = written {
+                cycle.failed = true;
+                let _ = writeln!(console.err, "sigdoc: {e}");
+                continue;
+            }
+            state.inputs = Some(inputs);
+            state.data = Some(data_key);
+            cycle.written.push(doc);
+            // The time since the save was noticed: reading, checking, history, data,
+            // compiling, exporting and writing, as the author waits for it.
+            console.info(format!(
+                "rebuilt {} in {} ms ({} pages)",
+                shown.display(),
+                started.elapsed().as_millis(),
+                rendered.pages
+            ));
+        }
+        if cycle.failed {
+            self.failing = true;
+        } else {
+            if std::mem::take(&mut self.failing) && cycle.written.is_empty() {
+                console.info("the documents are fine again; the PDFs are up to date");
+            }
+            if cycle.written.len() > 1 {
+                console.info(format!("rebuilt in {} ms", started.elapsed().as_millis()));
+            }
+        }
+        cycle
+    }
+
+    fn fail(&mut self, console: &mut Console<'_>, message: &str) -> Cycle {
+        self.failing = true;
+        let _ = writeln!(console.err, "sigdoc: {message}");
+        Cycle { written: Vec::new(), failed: true }
+    }
+}
+
+/// Whether a changed path should start a rebuild: not an editor's swap or backup file,
+/// not a lock file of git, not a file of git other than its refs.
+fn relevant(path: &Path, git_dir: Option<&Path>) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    let scratch = name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".lock")
+        || name == "4913";
+    if scratch {
+        return false;
+    }
+    match git_dir {
+        Some(git) if path.starts_with(git) => {
+            path.starts_with(git.join("refs")) || name == "HEAD" || name == "packed-refs"
+        }
+        _ => true,
+    }
+}
+
+/// Waits for the next burst of relevant changes and returns once it has been quiet
+/// for `debounce`; `None` when the watcher is gone or `stop` says so.
+fn next_burst(
+    events: &Receiver<notify::Result<notify::Event>>,
+    git_dir: Option<&Path>,
+    debounce: Duration,
+    stop: &dyn Fn() -> bool,
+    console: &mut Console<'_>,
+) -> Option<()> {
+    // Poll at a short interval so that `stop` is honoured promptly.
+    let poll = Duration::from_millis(50);
+    let mut pending = false;
+    loop {
+        if stop() {
+            return None;
+        }
+        match events.recv_timeout(if pending { debounce } else { poll }) {
+            Ok(Ok(event)) => {
+                // Reads (our own, of every input) are no changes.
+                if !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| relevant(p, git_dir)) {
+                    pending = true;
+                }
+            }
+            Ok(Err(e)) => {
+                let _ = writeln!(console.err, "sigdoc: watching failed: {e}");
+            }
+            Err(RecvTimeoutError::Timeout) if pending => return Some(()),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    }
+}
+
+/// Builds once, then rebuilds after every burst of saves until `stop` returns true.
+pub fn watch_until(
+    options: &WatchOptions,
+    cwd: &Path,
+    console: &mut Console<'_>,
+    stop: &dyn Fn() -> bool,
+) -> Result<(), CliError> {
+    // The repository must exist to start; later failures to read it are printed.
+    let ws = Workspace::open(options.repo.as_deref(), cwd, &options.root, None)?;
+    let workdir = ws.repo.workdir().ok_or_else(|| CliError::Usage("watch needs a working tree".into()))?;
+    let git_dir = ws.repo.git_dir();
+    drop(ws);
+    let documents = workdir.join(&options.root);
+    let (tx, rx) = channel();
+    let watch_error = |e: notify::Error| CliError::Usage(format!("cannot watch {}: {e}", documents.display()));
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .map_err(watch_error)?;
+    watcher.watch(&documents, RecursiveMode::Recursive).map_err(watch_error)?;
+    // Commits, checkouts and tags change the revision history the PDFs carry.
+    let _ = watcher.watch(&git_dir, RecursiveMode::NonRecursive);
+    let _ = watcher.watch(&git_dir.join("refs"), RecursiveMode::Recursive);
+
+    let mut session = Session::new(options.clone(), cwd);
+    console.info(format!("watching {} (Ctrl-C to stop)", documents.display()));
+    session.rebuild(console);
+    while next_burst(&rx, Some(&git_dir), options.debounce, stop, console).is_some() {
+        session.rebuild(console);
+    }
+    Ok(())
+}
+
+/// `sigdoc watch`: runs until interrupted. A PDF is only ever replaced by a rename, so
+/// stopping at any moment leaves no partial PDF.
+pub fn run(options: &WatchOptions, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
+    watch_until(options, cwd, console, &|| false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_document_depends_on_its_own_files() {
+        assert!(is_input(DocKind::Process, "references.yaml"));
+        assert!(!is_input(DocKind::Process, "threats/a.yaml"));
+        assert!(!is_input(DocKind::Process, "template.yaml"));
+        assert!(is_input(DocKind::Template, "process.md"));
+        assert!(!is_input(DocKind::Template, "analysis.md"));
+        assert!(is_input(DocKind::Analysis, "threats/a.yaml"));
+        assert!(is_input(DocKind::Analysis, "template.yaml"));
+    }
+
+    #[test]
+    fn fingerprints_follow_the_inputs_of_each_document() {
+        let a = Snapshot::from_files("documents", [("process.md", "a"), ("threats/x.yaml", "1")]);
+        let b = Snapshot::from_files("documents", [("process.md", "a"), ("threats/x.yaml", "2")]);
+        let h = History { document: DocKind::Process, entries: Vec::new(), truncated: false };
+        assert_eq!(fingerprint(DocKind::Process, &a, &h, 0), fingerprint(DocKind::Process, &b, &h, 0));
+        assert_ne!(fingerprint(DocKind::Analysis, &a, &h, 0), fingerprint(DocKind::Analysis, &b, &h, 0));
+        assert_ne!(fingerprint(DocKind::Process, &a, &h, 0), fingerprint(DocKind::Process, &a, &h, 1));
+    }
+
+    #[test]
+    fn scratch_files_and_git_internals_start_no_rebuild() {
+        let git = Path::new("/r/.git");
+        assert!(relevant(Path::new("/r/documents/threats/a.yaml"), Some(git)));
+        assert!(!relevant(Path::new("/r/documents/threats/.a.yaml.swp"), Some(git)));
+        assert!(!relevant(Path::new("/r/documents/threats/a.yaml~"), Some(git)));
+        assert!(!relevant(Path::new("/r/documents/4913"), Some(git)));
+        assert!(relevant(Path::new("/r/.git/HEAD"), Some(git)));
+        assert!(relevant(Path::new("/r/.git/refs/heads/main"), Some(git)));
+        assert!(!relevant(Path::new("/r/.git/refs/heads/main.lock"), Some(git)));
+        assert!(!relevant(Path::new("/r/.git/index"), Some(git)));
+    }
+}
