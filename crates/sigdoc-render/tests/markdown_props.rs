@@ -110,3 +110,64 @@ proptest! {
         prop_assert_eq!(back, mixed);
     }
 }
+
+/// The example documents folder that `sigdoc init` writes, with `analysis.md`'s body
+/// replaced by `markdown`.
+fn example_with_analysis(markdown: &str) -> sigdoc_model::Snapshot {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sigdoc-cli/example");
+    let mut files = Vec::new();
+    for rel in ["sig.yaml", "references.yaml", "process.md", "template.yaml", "threats/starttls-stripping.yaml"] {
+        files.push((rel.to_owned(), std::fs::read(root.join(rel)).expect("example file")));
+    }
+    let analysis = std::fs::read_to_string(root.join("analysis.md")).expect("example analysis");
+    let end = analysis[3..].find("\n---").expect("front matter") + 3 + 4;
+    files.push(("analysis.md".to_owned(), format!("{}\n{markdown}\n", &analysis[..end]).into_bytes()));
+    sigdoc_model::Snapshot::from_files("documents", files)
+}
+
+/// The text of a PDF as poppler extracts it, without white space or hyphens, which line
+/// breaking and justification add.
+fn pdf_letters(pdf: &[u8]) -> String {
+    static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("sigdoc-md-{}-{n}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).expect("write PDF");
+    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output();
+    let _ = std::fs::remove_file(&path);
+    let out = out.expect("pdftotext (poppler-utils; `make deps` installs it)");
+    squeeze(&String::from_utf8_lossy(&out.stdout))
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}')).collect()
+}
+
+proptest! {
+    // Each case typesets a whole document: few cases, but every one is a real compile.
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn markdown_compiles_and_shows_its_words(blocks in prop::collection::vec(block(), 1..5)) {
+        let markdown =
+            blocks.iter().enumerate().map(|(i, (md, _))| md.replace("[^n]", &format!("[^n{i}]"))).collect::<Vec<_>>().join("\n\n");
+        let snapshot = example_with_analysis(&markdown);
+        let loaded = sigdoc_model::Deliverables::load(&snapshot);
+        prop_assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+        let history = sigdoc_model::History { document: sigdoc_model::DocKind::Analysis, entries: Vec::new(), truncated: false };
+        let rendered = sigdoc_render::render(
+            sigdoc_model::DocKind::Analysis,
+            &loaded.deliverables,
+            &history,
+            Some(&snapshot),
+            &sigdoc_render::RenderOptions::default(),
+        );
+        let rendered = rendered.map_err(|e| TestCaseError::fail(format!("{e}\n{markdown}")))?;
+        let text = pdf_letters(&rendered.pdf);
+        let fonts = sigdoc_render::shared_fonts();
+        for (_, words) in &blocks {
+            for word in words.iter().filter(|w| w.chars().all(|c| sigdoc_render::font_covers(fonts, c))) {
+                prop_assert!(text.contains(&squeeze(word)), "{word:?} is not in the PDF of {markdown:?}");
+            }
+        }
+    }
+}
