@@ -60,9 +60,21 @@ impl Resolved {
     }
 }
 
+/// sigdoc only reads, as `git log` does, and like git it trusts the object store rather
+/// than re-hashing every object it inflates: that check alone cost a fifth of a history
+/// walk. Set before any repository is opened.
+fn reading_settings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        git2::opts::enable_caching(false);
+    });
+}
+
 impl Repo {
     /// Opens the repository that contains `start` (the folder itself or any parent).
     pub fn discover(start: &Path) -> Result<Repo, GitError> {
+        reading_settings();
         Repository::discover(start)
             .map(|repo| Repo { repo })
             .map_err(|e| GitError::NotARepository { path: start.to_owned(), message: e.message().to_owned() })
@@ -70,6 +82,7 @@ impl Repo {
 
     /// Opens the repository at exactly `path` (its working tree or its git directory).
     pub fn open(path: &Path) -> Result<Repo, GitError> {
+        reading_settings();
         Repository::open_ext(path, RepositoryOpenFlags::NO_SEARCH, std::iter::empty::<&std::ffi::OsStr>())
             .map(|repo| Repo { repo })
             .map_err(|e| GitError::NotARepository { path: path.to_owned(), message: e.message().to_owned() })
