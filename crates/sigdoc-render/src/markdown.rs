@@ -111,7 +111,12 @@ impl Builder<'_> {
     fn text(&mut self, text: &str) {
         let refs = self.references;
         if let Some(frame) = self.stack.last_mut() {
-            push_text(&mut frame.children, text, refs);
+            // A code block is shown verbatim: a mention in it is code, not a citation.
+            if frame.node["t"] == "codeblock" {
+                append_str(&mut frame.children, text);
+            } else {
+                push_text(&mut frame.children, text, refs);
+            }
         }
     }
 
@@ -279,6 +284,12 @@ mod tests {
         let text = v[0]["c"].as_array().unwrap().iter().filter_map(Value::as_str).collect::<String>();
         assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
         assert!(text.contains("$x^2$ @ref <label>"), "{text}");
+    }
+
+    #[test]
+    fn code_blocks_are_verbatim() {
+        let v = to_nodes("```\nsee RFC 6120\n```", &refs());
+        assert_eq!(v, json!([{"t": "codeblock", "c": ["see RFC 6120\n"]}]));
     }
 
     #[test]
