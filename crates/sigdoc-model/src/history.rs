@@ -65,6 +65,17 @@ pub struct HistoryEntry {
     pub remarks: Vec<String>,
 }
 
+impl HistoryEntry {
+    /// The version as documents show it: unreleased work names its commit,
+    /// `0.2+1 (40872e9)`; releases and uncommitted edits show the version alone.
+    pub fn label(&self) -> String {
+        match (&self.tag, &self.commit) {
+            (None, Some(commit)) => format!("{} ({})", self.version, &commit[..commit.len().min(7)]),
+            _ => self.version.clone(),
+        }
+    }
+}
+
 /// A document's revision history, newest entry first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct History {

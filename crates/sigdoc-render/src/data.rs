@@ -23,13 +23,7 @@ impl Revision {
     /// The revision that a history describes: its newest entry.
     pub fn from_history(history: &History, fallback_date: &str) -> Revision {
         match history.entries.first() {
-            Some(entry) => {
-                let version = match (&entry.tag, &entry.commit) {
-                    (None, Some(commit)) => format!("{} ({})", entry.version, &commit[..commit.len().min(7)]),
-                    _ => entry.version.clone(),
-                };
-                Revision { version, date: entry.date.clone(), draft: entry.tag.is_none() }
-            }
+            Some(entry) => Revision { version: entry.label(), date: entry.date.clone(), draft: entry.tag.is_none() },
             None => Revision { version: "0.0".into(), date: fallback_date.to_owned(), draft: true },
         }
     }
@@ -88,10 +82,7 @@ fn common(doc: DocKind, d: &Deliverables, meta: &DocMeta, history: &History, rev
         "year": revision.date.get(..4).unwrap_or(""),
         "draft": revision.draft,
         "history": history.entries.iter().map(|e| json!({
-            "version": match (&e.tag, &e.commit) {
-                (None, Some(c)) => format!("{} ({})", e.version, &c[..c.len().min(7)]),
-                _ => e.version.clone(),
-            },
+            "version": e.label(),
             "date": e.date,
             "initials": e.initials.join(", "),
             "remarks": e.remarks.iter().map(|r| md(r, refs)).collect::<Vec<_>>(),

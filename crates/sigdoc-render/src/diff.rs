@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use sigdoc_diff::{Detail, FieldDiff, Op, RecordChange, Report, Segment, Side, TreeDiff};
 use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
 
-use crate::{MemoryFiles, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
+use crate::{RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
 
 /// The report's template, beside the house templates it imports.
 const DIFF_TEMPLATE: &str = include_str!("../templates/diff.typ");
@@ -324,10 +324,7 @@ pub fn diff_data(report: &Report, to: &Deliverables, date: &str) -> Value {
 /// analysis (the document the report is about).
 pub fn render_diff(report: &Report, to: &Deliverables, options: &RenderOptions) -> Result<Rendered, RenderError> {
     let data = diff_data(report, to, &crate::date_string(options.timestamp));
-    let mut files = MemoryFiles::default();
-    for (path, text) in crate::TEMPLATES {
-        files.insert(*path, text.as_bytes().to_vec());
-    }
+    let mut files = crate::template_files();
     files.insert("/diff.typ", DIFF_TEMPLATE.as_bytes().to_vec());
     files.insert("/data/diff.json", serde_json::to_vec(&data).unwrap_or_default());
     let world = SigWorld::new(files, "/diff.typ", datetime(options.timestamp));

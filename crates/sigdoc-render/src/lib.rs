@@ -111,16 +111,22 @@ pub fn document_data(doc: DocKind, d: &Deliverables, history: &History, revision
 /// `sigdoc build --emit-typst` writes exactly these, so that the stock `typst` CLI
 /// compiles the same input.
 pub fn world_files(doc: DocKind, data: &Value, snapshot: Option<&Snapshot>) -> MemoryFiles {
-    let mut files = MemoryFiles::default();
-    for (path, text) in TEMPLATES {
-        files.insert(*path, text.as_bytes().to_vec());
-    }
+    let mut files = template_files();
     let json = serde_json::to_vec(data).unwrap_or_default();
     files.insert(format!("/data/{}.json", doc.name()), json);
     if let Some(snapshot) = snapshot {
         for (path, bytes) in &snapshot.files {
             files.insert(format!("/documents/{path}"), bytes.clone());
         }
+    }
+    files
+}
+
+/// The embedded house templates, the files every world starts from.
+fn template_files() -> MemoryFiles {
+    let mut files = MemoryFiles::default();
+    for (path, text) in TEMPLATES {
+        files.insert(*path, text.as_bytes().to_vec());
     }
     files
 }
@@ -210,9 +216,7 @@ pub fn render(
     snapshot: Option<&Snapshot>,
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    let revision = Revision::from_history(history, &date_string(options.timestamp));
-    let mut data = document_data(doc, d, history, &revision);
-    data["attachments"] = options.attachments.iter().map(|name| Value::from(name.as_str())).collect();
+    let data = render_data(doc, d, history, options);
     let files = world_files(doc, &data, snapshot);
     let world = SigWorld::new(files, &format!("/{}.typ", doc.name()), datetime(options.timestamp));
     compile(doc, &world, &format!("{}-{}", d.sig.shortname, doc.name()), options)

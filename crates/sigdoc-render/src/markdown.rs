@@ -30,14 +30,13 @@ pub fn inline_text(text: &str, references: &References) -> Value {
 
 struct Frame {
     node: Value,
+    /// Child nodes; a table's rows, a row's cells and a list's items are arrays.
     children: Vec<Value>,
-    /// Table cells collect into rows; a row's cells are its children.
-    in_head: bool,
 }
 
 impl Frame {
     fn root() -> Self {
-        Self { node: Value::Null, children: Vec::new(), in_head: false }
+        Self { node: Value::Null, children: Vec::new() }
     }
 }
 
@@ -121,8 +120,7 @@ impl Builder<'_> {
     }
 
     fn open(&mut self, node: Value) {
-        let in_head = self.stack.last().is_some_and(|f| f.in_head);
-        self.stack.push(Frame { node, children: Vec::new(), in_head });
+        self.stack.push(Frame { node, children: Vec::new() });
     }
 
     fn close(&mut self) {
@@ -136,26 +134,12 @@ impl Builder<'_> {
         match kind.as_str() {
             "table" => {
                 let mut rows = frame.children;
-                let head = if node["has_head"].as_bool().unwrap_or(false) && !rows.is_empty() {
-                    rows.remove(0)
-                } else {
-                    json!([])
-                };
+                let head = if rows.is_empty() { json!([]) } else { rows.remove(0) };
                 node["head"] = head;
                 node["rows"] = Value::Array(rows);
-                if let Some(obj) = node.as_object_mut() {
-                    obj.remove("has_head");
-                }
             }
-            "row" => {
-                self.push(Value::Array(frame.children));
-                return;
-            }
-            "cell" => {
-                self.push(Value::Array(frame.children));
-                return;
-            }
-            "item" => {
+            // Rows, cells and list items are plain arrays inside their container.
+            "row" | "cell" | "item" => {
                 self.push(Value::Array(frame.children));
                 return;
             }
@@ -204,16 +188,10 @@ impl Builder<'_> {
             // Images would have to be read from the documents folder; show their text.
             Tag::Image { .. } => json!({"t": "span"}),
             Tag::Table(aligns) => {
-                json!({"t": "table", "has_head": true, "align": aligns.iter().map(alignment).collect::<Vec<_>>()})
+                json!({"t": "table", "align": aligns.iter().map(alignment).collect::<Vec<_>>()})
             }
-            Tag::TableHead => {
-                self.open(json!({"t": "row"}));
-                if let Some(f) = self.stack.last_mut() {
-                    f.in_head = true;
-                }
-                return;
-            }
-            Tag::TableRow => json!({"t": "row"}),
+            // GFM tables always have a header row: the table's first row is its head.
+            Tag::TableHead | Tag::TableRow => json!({"t": "row"}),
             Tag::TableCell => json!({"t": "cell"}),
             Tag::FootnoteDefinition(_) => {
                 // Already converted up front; swallow its events here.

@@ -72,8 +72,7 @@ fn emit_typst(
     options: &RenderOptions,
 ) -> Result<(), CliError> {
     for (doc, history) in docs.iter().zip(histories) {
-        let revision = sigdoc_render::Revision::from_history(history, &sigdoc_render::date_string(options.timestamp));
-        let data = sigdoc_render::document_data(*doc, ws.deliverables(), history, &revision);
+        let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options);
         let files = sigdoc_render::world_files(*doc, &data, Some(&ws.snapshot));
         for (path, bytes) in files.sorted() {
             let target = dir.join(path.trim_start_matches('/'));
