@@ -149,7 +149,7 @@ enum Frame {
 
 impl LocIndex {
     /// Where a value that starts now belongs, or None when it is a mapping key.
-    fn place_value(&mut self, loc: Loc) -> Option<YamlPath> {
+    fn place_value(&mut self) -> Option<YamlPath> {
         match self.stack.last_mut() {
             None => Some(Vec::new()),
             Some(Frame::Seq { path, next }) => {
@@ -165,10 +165,7 @@ impl LocIndex {
                     self.keys.insert(p.clone(), key_loc);
                     Some(p)
                 }
-                None => {
-                    let _ = loc;
-                    None
-                }
+                None => None,
             },
         }
     }
@@ -213,7 +210,7 @@ impl MarkedEventReceiver for LocIndex {
             Event::Scalar(text, ..) => {
                 if self.is_awaiting_key() {
                     self.key(text, loc);
-                } else if let Some(path) = self.place_value(loc) {
+                } else if let Some(path) = self.place_value() {
                     self.values.insert(path, loc);
                 }
             }
@@ -222,7 +219,7 @@ impl MarkedEventReceiver for LocIndex {
                     if let Some(Frame::Map { pending_key, .. }) = self.stack.last_mut() {
                         *pending_key = Some((String::new(), loc));
                     }
-                } else if let Some(path) = self.place_value(loc) {
+                } else if let Some(path) = self.place_value() {
                     self.values.insert(path, loc);
                 }
             }
@@ -233,7 +230,7 @@ impl MarkedEventReceiver for LocIndex {
                     }
                     return;
                 }
-                let Some(path) = self.place_value(loc) else { return };
+                let Some(path) = self.place_value() else { return };
                 self.values.insert(path.clone(), loc);
                 self.stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq { path, next: 0 }
