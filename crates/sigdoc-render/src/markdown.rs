@@ -49,13 +49,15 @@ struct Builder<'r> {
 fn push_text(out: &mut Vec<Value>, text: &str, references: &References) {
     let mut last = 0;
     for mention in find_mentions(text) {
-        if !references.contains_key(&mention.id) {
-            continue;
-        }
+        let Some(reference) = references.get(&mention.id) else { continue };
         if mention.range.start > last {
             append_str(out, &text[last..mention.range.start]);
         }
-        out.push(json!({"t": "cite", "id": mention.id, "v": &text[mention.range.clone()]}));
+        // The node carries its footnote's words, so the template needs no bibliography lookup.
+        out.push(json!({
+            "t": "cite", "id": mention.id, "v": &text[mention.range.clone()],
+            "title": reference.title, "url": reference.url,
+        }));
         last = mention.range.end;
     }
     if last < text.len() {
@@ -251,7 +253,11 @@ mod tests {
         let v = to_nodes("See RFC 6120 and RFC 9999.", &refs());
         assert_eq!(
             v,
-            json!([{"t": "par", "c": ["See ", {"t": "cite", "id": "RFC 6120", "v": "RFC 6120"}, " and RFC 9999."]}])
+            json!([{"t": "par", "c": [
+                "See ",
+                {"t": "cite", "id": "RFC 6120", "v": "RFC 6120", "title": "Core", "url": "https://x"},
+                " and RFC 9999.",
+            ]}])
         );
     }
 
