@@ -56,7 +56,7 @@ impl YamlDoc {
                         (line, column) = (loc.line, loc.column);
                     }
                 }
-                let loc = clamp(Loc { line, column }, text);
+                let loc = TextEnd::of(text).clamp(Loc { line, column });
                 return Err(Diagnostic::error(file, loc.line + line_offset, loc.column, message));
             }
         };
@@ -64,9 +64,10 @@ impl YamlDoc {
         // serde_yaml accepted the text, so the event parser will too; should the two
         // disagree, locations fall back to the nearest known ancestor.
         let _ = Parser::new_from_str(text).load(&mut index, false);
+        let end = TextEnd::of(text);
         let shift = |mut map: HashMap<YamlPath, Loc>| {
             for loc in map.values_mut() {
-                *loc = clamp(*loc, text);
+                *loc = end.clamp(*loc);
                 loc.line += line_offset;
             }
             map
@@ -110,14 +111,25 @@ impl YamlDoc {
     }
 }
 
-/// Keeps a place inside `text`: at the end of a text, the parsers name the line after the
-/// last one (found by fuzzing); the end of the last line is where the problem is.
-fn clamp(loc: Loc, text: &str) -> Loc {
-    let last = text.split('\n').count();
-    if loc.line <= last {
-        return loc;
+/// The last place in a text, measured once per file: clamping every location by
+/// counting lines again made loading quadratic in a file's size.
+struct TextEnd {
+    line: usize,
+    column: usize,
+}
+
+impl TextEnd {
+    fn of(text: &str) -> TextEnd {
+        let line = text.split('\n').count();
+        TextEnd { line, column: text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 }
     }
-    Loc { line: last, column: text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 }
+
+    /// Keeps a place inside the text: at the end of a text, the parsers name the line
+    /// after the last one (found by fuzzing); the end of the last line is where the
+    /// problem is.
+    fn clamp(&self, loc: Loc) -> Loc {
+        if loc.line <= self.line { loc } else { Loc { line: self.line, column: self.column } }
+    }
 }
 
 /// serde_yaml appends " at line X column Y" to its messages; the location is printed
