@@ -6,6 +6,7 @@ use sigdoc_model::{
 };
 
 use crate::markdown::{inline_text, to_nodes};
+use crate::threat_cache::ThreatCache;
 use crate::tree_layout::{self, FontMeasure, PAGE_AREA, Style};
 
 /// How the revision being built is described on every page.
@@ -239,8 +240,8 @@ fn threat_data(t: &Threat, d: &Deliverables) -> Value {
     })
 }
 
-/// The data of `analysis.pdf`.
-pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision) -> Value {
+/// The data of `analysis.pdf`; unchanged threats' sections come from `cache`.
+pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, cache: &ThreatCache) -> Value {
     let mut data = common(DocKind::Analysis, d, &d.analysis.meta, history, revision);
     data["body"] = md(&d.analysis.body.text, &d.references);
     data["rating"] = scales(&d.process, &d.references);
@@ -251,7 +252,7 @@ pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision) -
         let pb = b.priority(&d.template, &d.process).unwrap_or(u32::MAX);
         (pa, a.name(&d.template).to_lowercase(), &a.id).cmp(&(pb, b.name(&d.template).to_lowercase(), &b.id))
     });
-    data["threats"] = threats.into_iter().map(|t| threat_data(t, d)).collect();
+    data["threats"] = cache.sections(d, &threats, |t| threat_data(t, d)).into();
     // The name field titles each threat's section, so the section does not repeat it.
     data["name_key"] = d.template.field_of_kind(&FieldKind::Text).map(|f| f.key.clone()).into();
     data

@@ -4,6 +4,7 @@ mod data;
 mod diff;
 mod fonts;
 pub mod markdown;
+mod threat_cache;
 pub mod tree_layout;
 mod world;
 
@@ -18,6 +19,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 pub use data::{Revision, cheapest_attack_line};
 pub use diff::{diff_data, render_diff};
 pub use fonts::covers as font_covers;
+pub use threat_cache::ThreatCache;
 pub use world::{MemoryFiles, SigWorld, shared_fonts};
 
 /// The house templates, embedded so that a build needs nothing from disk.
@@ -98,11 +100,11 @@ pub struct Rendered {
 }
 
 /// The data a document's template renders, as JSON.
-pub fn document_data(doc: DocKind, d: &Deliverables, history: &History, revision: &Revision) -> Value {
+fn document_data(doc: DocKind, d: &Deliverables, history: &History, revision: &Revision, cache: &ThreatCache) -> Value {
     match doc {
         DocKind::Process => data::process_data(d, history, revision),
         DocKind::Template => data::template_data(d, history, revision),
-        DocKind::Analysis => data::analysis_data(d, history, revision),
+        DocKind::Analysis => data::analysis_data(d, history, revision, cache),
     }
 }
 
@@ -195,9 +197,18 @@ pub fn compile(doc: DocKind, world: &SigWorld, ident: &str, options: &RenderOpti
 
 /// The data a document's template renders in a build with these options: what
 /// [`render`] compiles, for callers that keep their own world (`sigdoc watch`).
-pub fn render_data(doc: DocKind, d: &Deliverables, history: &History, options: &RenderOptions) -> Value {
+///
+/// `cache` keeps threat sections between calls: a long-lived one makes rebuilds after a
+/// small edit cheap; `&ThreatCache::default()` for a one-off build.
+pub fn render_data(
+    doc: DocKind,
+    d: &Deliverables,
+    history: &History,
+    options: &RenderOptions,
+    cache: &ThreatCache,
+) -> Value {
     let revision = Revision::from_history(history, &date_string(options.timestamp));
-    let mut data = document_data(doc, d, history, &revision);
+    let mut data = document_data(doc, d, history, &revision, cache);
     data["attachments"] = options.attachments.iter().map(|name| Value::from(name.as_str())).collect();
     data
 }
@@ -216,7 +227,7 @@ pub fn render(
     snapshot: Option<&Snapshot>,
     options: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    let data = render_data(doc, d, history, options);
+    let data = render_data(doc, d, history, options, &ThreatCache::default());
     let files = world_files(doc, &data, snapshot);
     let world = SigWorld::new(files, &format!("/{}.typ", doc.name()), datetime(options.timestamp));
     compile(doc, &world, &format!("{}-{}", d.sig.shortname, doc.name()), options)

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use sigdoc_model::DocKind;
-use sigdoc_render::{RenderOptions, Rendered, render};
+use sigdoc_render::{RenderOptions, Rendered, ThreatCache, render};
 
 use crate::args::BuildArgs;
 use crate::console::Console;
@@ -72,7 +72,7 @@ fn emit_typst(
     options: &RenderOptions,
 ) -> Result<(), CliError> {
     for (doc, history) in docs.iter().zip(histories) {
-        let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options);
+        let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options, &ThreatCache::default());
         let files = sigdoc_render::world_files(*doc, &data, Some(&ws.snapshot));
         for (path, bytes) in files.sorted() {
             let target = dir.join(path.trim_start_matches('/'));

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use rayon::prelude::*;
 use sigdoc_model::{DocKind, History, Snapshot};
-use sigdoc_render::{RenderOptions, SigWorld, compile, document_world, render_data, world_files};
+use sigdoc_render::{RenderOptions, SigWorld, ThreatCache, compile, document_world, render_data, world_files};
 
 use crate::cmd::build::write_atomically;
 use crate::console::Console;
@@ -70,6 +70,8 @@ pub struct Session {
     options: WatchOptions,
     cwd: PathBuf,
     docs: Vec<DocState>,
+    /// Threat sections of the last build: an edit rebuilds only its own threat's.
+    threats: ThreatCache,
     failing: bool,
 }
 
@@ -97,7 +99,7 @@ impl Session {
     /// A session that has built nothing yet; `cwd` resolves the repository and output.
     pub fn new(options: WatchOptions, cwd: &Path) -> Session {
         let docs = DocKind::ALL.iter().map(|&doc| DocState { doc, world: None, inputs: None, data: None }).collect();
-        Session { options, cwd: cwd.to_owned(), docs, failing: false }
+        Session { options, cwd: cwd.to_owned(), docs, threats: ThreatCache::default(), failing: false }
     }
 
     /// Reads the working tree and rebuilds the documents whose inputs changed since the
@@ -129,6 +131,7 @@ impl Session {
         let options = RenderOptions { timestamp, attachments: Vec::new() };
         let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
         let shortname = &deliverables.sig.shortname;
+        let threats = &self.threats;
         // The documents that need work compile in parallel, each in its own long-lived world.
         let results: Vec<_> = self
             .docs
@@ -136,7 +139,7 @@ impl Session {
             .zip(histories.par_iter().zip(inputs.par_iter()))
             .filter(|(state, (_, inputs))| state.inputs != Some(**inputs))
             .map(|(state, (history, inputs))| {
-                let data = render_data(state.doc, deliverables, history, &options);
+                let data = render_data(state.doc, deliverables, history, &options, threats);
                 let mut h = DefaultHasher::new();
                 serde_json::to_vec(&data).unwrap_or_default().hash(&mut h);
                 let data_key = h.finish();
