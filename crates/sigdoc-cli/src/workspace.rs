@@ -1,10 +1,12 @@
 //! Resolving the command line once into what every command reads: the repository, a
 //! snapshot of the documents at one revision, the loaded deliverables, their histories.
 
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, Repo};
-use sigdoc_model::{Deliverables, DocKind, History, Loaded, Snapshot};
+use sigdoc_model::{Deliverables, DocKind, History, Loaded, Sig, Snapshot};
 
 use crate::error::CliError;
 
@@ -18,12 +20,13 @@ pub struct Workspace {
     pub rev: Option<String>,
     /// The files read.
     pub snapshot: Snapshot,
-    /// The deliverables and every problem found in them.
-    pub loaded: Loaded,
+    /// The deliverables and every problem found in them, loaded when first asked for:
+    /// a history needs only `sig.yaml`.
+    loaded: OnceLock<Loaded>,
 }
 
 impl Workspace {
-    /// Opens the repository (given or discovered from `cwd`) and reads the documents.
+    /// Opens the repository (given or discovered from `cwd`) and reads the documents' files.
     pub fn open(repo: Option<&Path>, cwd: &Path, root: &str, rev: Option<&str>) -> Result<Workspace, CliError> {
         let repo = match repo {
             Some(path) => Repo::open(&cwd.join(path))?,
@@ -33,24 +36,37 @@ impl Workspace {
             Some(rev) => repo.snapshot_at(rev, root)?,
             None => repo.snapshot_worktree(root)?,
         };
-        let mut loaded = Deliverables::load(&snapshot);
-        // The model knows no fonts; which characters print is the renderer's to say.
-        let fonts = sigdoc_render::shared_fonts();
-        loaded
-            .diagnostics
-            .extend(crate::cmd::check::font_coverage(&snapshot, |c| sigdoc_render::font_covers(fonts, c)));
-        sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
-        Ok(Workspace { repo, root: root.to_owned(), rev: rev.map(str::to_owned), snapshot, loaded })
+        Ok(Workspace { repo, root: root.to_owned(), rev: rev.map(str::to_owned), snapshot, loaded: OnceLock::new() })
+    }
+
+    /// The deliverables, loaded and checked, with every problem found in them.
+    pub fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(|| load(&self.snapshot))
+    }
+
+    /// The loaded deliverables, for keeping after the workspace is gone.
+    pub fn into_loaded(self) -> Loaded {
+        let snapshot = &self.snapshot;
+        self.loaded.into_inner().unwrap_or_else(|| load(snapshot))
     }
 
     /// The loaded deliverables.
     pub fn deliverables(&self) -> &Deliverables {
-        &self.loaded.deliverables
+        &self.loaded().deliverables
+    }
+
+    /// The group's settings: from the loaded deliverables if they were loaded, else
+    /// read from `sig.yaml` alone.
+    fn sig(&self) -> Cow<'_, Sig> {
+        match self.loaded.get() {
+            Some(loaded) => Cow::Borrowed(&loaded.deliverables.sig),
+            None => Cow::Owned(Deliverables::load_sig(&self.snapshot)),
+        }
     }
 
     /// The histories of some documents at this revision.
     pub fn histories(&self, docs: &[DocKind]) -> Result<Vec<History>, CliError> {
-        let sig = &self.deliverables().sig;
+        let sig = self.sig();
         let options = HistoryOptions {
             tag_pattern: sig.tags.clone(),
             authors: sig
@@ -94,4 +110,14 @@ pub fn parse_docs(names: &[String]) -> Result<Vec<DocKind>, CliError> {
     }
     docs.sort();
     Ok(docs)
+}
+
+/// Loads and checks the documents, adding the characters the house fonts cannot print.
+fn load(snapshot: &Snapshot) -> Loaded {
+    let mut loaded = Deliverables::load(snapshot);
+    // The model knows no fonts; which characters print is the renderer's to say.
+    let fonts = sigdoc_render::shared_fonts();
+    loaded.diagnostics.extend(crate::cmd::check::font_coverage(snapshot, |c| sigdoc_render::font_covers(fonts, c)));
+    sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
+    loaded
 }

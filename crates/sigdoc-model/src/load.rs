@@ -87,6 +87,16 @@ fn markdown_of(snapshot: &Snapshot, path: &str, diags: &mut Vec<Diagnostic>) -> 
 }
 
 impl Deliverables {
+    /// Only `sig.yaml`, unchecked: what a revision history needs (authors and the tag
+    /// pattern) without reading every threat. Problems are left to a full [`load`].
+    ///
+    /// [`load`]: Deliverables::load
+    pub fn load_sig(snapshot: &Snapshot) -> Sig {
+        let mut ignored = Vec::new();
+        yaml_of(snapshot, "sig.yaml", &mut ignored)
+            .map_or_else(Sig::default, |doc| read_sig(&mut Reader::new(&doc, &mut ignored)))
+    }
+
     /// Loads and checks everything in a snapshot, collecting every problem.
     pub fn load(snapshot: &Snapshot) -> Loaded {
         let mut diags = snapshot.problems.clone();

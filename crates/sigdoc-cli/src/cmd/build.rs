@@ -17,8 +17,8 @@ use crate::workspace::{Workspace, parse_docs};
 /// Checks the documents, renders the requested ones and writes them to the output folder.
 pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
     let docs = parse_docs(&args.only)?;
-    report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
-    if ws.loaded.has_errors() {
+    report::print_human(console, &ws.snapshot, &ws.loaded().diagnostics);
+    if ws.loaded().has_errors() {
         console.info("nothing was written");
         return Err(CliError::InvalidDocuments);
     }

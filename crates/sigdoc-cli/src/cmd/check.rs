@@ -12,7 +12,7 @@ use crate::workspace::Workspace;
 
 /// Runs the check and reports; exit 1 when there is an error.
 pub fn run(ws: &Workspace, args: &CheckArgs, console: &mut Console<'_>) -> Result<(), CliError> {
-    let diagnostics = &ws.loaded.diagnostics;
+    let diagnostics = &ws.loaded().diagnostics;
     match args.format {
         Format::Json => report::print_json(console, diagnostics),
         Format::Human => {
@@ -27,7 +27,7 @@ pub fn run(ws: &Workspace, args: &CheckArgs, console: &mut Console<'_>) -> Resul
             }
         }
     }
-    if ws.loaded.has_errors() { Err(CliError::InvalidDocuments) } else { Ok(()) }
+    if ws.loaded().has_errors() { Err(CliError::InvalidDocuments) } else { Ok(()) }
 }
 
 /// Characters that take no glyph of their own (format and control characters), which no

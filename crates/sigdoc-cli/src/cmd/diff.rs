@@ -51,7 +51,7 @@ pub(crate) fn open(cli: &Cli, cwd: &Path, rev: Option<&str>) -> Result<Revision,
 /// Says on standard error that a revision has errors, so that a threat that failed to load
 /// is not silently taken for a removed one.
 pub(crate) fn warn_errors(rev: &Revision, console: &mut Console<'_>) {
-    let errors = rev.ws.loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = rev.ws.loaded().diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     if errors > 0 {
         let check = match &rev.side.rev {
             Some(r) => format!("sigdoc check --rev {r}"),

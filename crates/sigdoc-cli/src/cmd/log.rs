@@ -61,7 +61,7 @@ impl Loader<'_> {
     fn load(&mut self, commit: &str) -> Result<&Deliverables, CliError> {
         if !self.cache.contains_key(commit) {
             let rev = open(self.cli, self.cwd, Some(commit))?;
-            self.cache.insert(commit.to_owned(), rev.ws.loaded.deliverables);
+            self.cache.insert(commit.to_owned(), rev.ws.into_loaded().deliverables);
         }
         Ok(&self.cache[commit])
     }

@@ -85,7 +85,7 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
             Err(failure) => {
                 let Failure { tag, error, workspace } = *failure;
                 if let Some(ws) = workspace {
-                    report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
+                    report::print_human(console, &ws.snapshot, &ws.loaded().diagnostics);
                 }
                 console.info(format!("sigdoc: release {tag} failed; nothing was written"));
                 return Err(error);
@@ -110,7 +110,7 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
 fn build_release(repo: &Path, cwd: &Path, root: &str, tag: &str) -> ReleaseResult {
     let fail = |error: CliError| Box::new(Failure { tag: tag.to_owned(), error, workspace: None });
     let ws = Workspace::open(Some(repo), cwd, root, Some(tag)).map_err(fail)?;
-    if ws.loaded.has_errors() {
+    if ws.loaded().has_errors() {
         return Err(Box::new(Failure { tag: tag.to_owned(), error: CliError::InvalidDocuments, workspace: Some(ws) }));
     }
     let histories = ws.histories(&DocKind::ALL).map_err(fail)?;

@@ -16,7 +16,7 @@ const TEMPLATE_FILES: &[&str] = &["sig.yaml", "process.md", "template.yaml"];
 /// Errors in the group's metadata, the process or the template; threats do not matter here.
 pub(crate) fn template_errors(ws: &Workspace) -> Vec<Diagnostic> {
     let files: Vec<String> = TEMPLATE_FILES.iter().map(|f| ws.snapshot.display_path(f)).collect();
-    ws.loaded.diagnostics.iter().filter(|d| d.is_error() && files.contains(&d.file)).cloned().collect()
+    ws.loaded().diagnostics.iter().filter(|d| d.is_error() && files.contains(&d.file)).cloned().collect()
 }
 
 /// Prints the schema, or the template's errors (exit 1) when it cannot be derived.

@@ -110,8 +110,8 @@ impl Session {
             Ok(ws) => ws,
             Err(e) => return self.fail(console, &e.to_string()),
         };
-        if ws.loaded.has_errors() {
-            report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
+        if ws.loaded().has_errors() {
+            report::print_human(console, &ws.snapshot, &ws.loaded().diagnostics);
             return self.fail(console, "the documents have errors; the PDFs were left as they were");
         }
         let histories = match ws.histories(&DocKind::ALL) {
@@ -127,7 +127,7 @@ impl Session {
             }
             return Cycle::default();
         }
-        report::print_human(console, &ws.snapshot, &ws.loaded.diagnostics);
+        report::print_human(console, &ws.snapshot, &ws.loaded().diagnostics);
         let options = RenderOptions { timestamp, attachments: Vec::new() };
         let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
         let shortname = &deliverables.sig.shortname;
