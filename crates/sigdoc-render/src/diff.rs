@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use sigdoc_diff::{Detail, FieldDiff, Op, RecordChange, Report, Segment, Side, TreeDiff};
 use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
 
-use crate::{RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
+use crate::{Passes, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
 
 /// The report's template, beside the house templates it imports.
 const DIFF_TEMPLATE: &str = include_str!("../templates/diff.typ");
@@ -328,5 +328,5 @@ pub fn render_diff(report: &Report, to: &Deliverables, options: &RenderOptions) 
     files.insert("/diff.typ", DIFF_TEMPLATE.as_bytes().to_vec());
     files.insert("/data/diff.json", serde_json::to_vec(&data).unwrap_or_default());
     let world = SigWorld::new(files, "/diff.typ", datetime(options.timestamp));
-    compile(DocKind::Analysis, &world, &format!("{}-changes", to.sig.shortname), options)
+    compile(DocKind::Analysis, &world, &format!("{}-changes", to.sig.shortname), options, Passes::EvictUnused)
 }

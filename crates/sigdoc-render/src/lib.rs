@@ -4,6 +4,7 @@ mod data;
 mod diff;
 mod fonts;
 pub mod markdown;
+mod passes;
 mod threat_cache;
 pub mod tree_layout;
 mod world;
@@ -13,12 +14,12 @@ use sigdoc_model::{Deliverables, DocKind, History, Snapshot};
 use typst::WorldExt;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
-use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use data::{Revision, cheapest_attack_line};
 pub use diff::{diff_data, render_diff};
 pub use fonts::covers as font_covers;
+pub use passes::Passes;
 pub use threat_cache::ThreatCache;
 pub use world::{MemoryFiles, SigWorld, shared_fonts};
 
@@ -172,9 +173,16 @@ fn problems(world: &SigWorld, diagnostics: &[SourceDiagnostic]) -> Vec<TypstProb
         .collect()
 }
 
-/// Compiles one document in a world and exports it as PDF.
-pub fn compile(doc: DocKind, world: &SigWorld, ident: &str, options: &RenderOptions) -> Result<Rendered, RenderError> {
-    let result = typst::compile::<PagedDocument>(world);
+/// Compiles one document in a world and exports it as PDF; `passes` says whether the
+/// cache must serve later compiles (a watch, the tags of a release) or only this one.
+pub fn compile(
+    doc: DocKind,
+    world: &SigWorld,
+    ident: &str,
+    options: &RenderOptions,
+    passes: Passes,
+) -> Result<Rendered, RenderError> {
+    let result = passes::compile_paged(world, passes);
     let warnings = problems(world, &result.warnings);
     let outcome = match result.output {
         Ok(document) => {
@@ -226,9 +234,10 @@ pub fn render(
     history: &History,
     snapshot: Option<&Snapshot>,
     options: &RenderOptions,
+    passes: Passes,
 ) -> Result<Rendered, RenderError> {
     let data = render_data(doc, d, history, options, &ThreatCache::default());
     let files = world_files(doc, &data, snapshot);
     let world = SigWorld::new(files, &format!("/{}.typ", doc.name()), datetime(options.timestamp));
-    compile(doc, &world, &format!("{}-{}", d.sig.shortname, doc.name()), options)
+    compile(doc, &world, &format!("{}-{}", d.sig.shortname, doc.name()), options, passes)
 }

@@ -160,6 +160,7 @@ proptest! {
             &history,
             Some(&snapshot),
             &sigdoc_render::RenderOptions::default(),
+            sigdoc_render::Passes::EvictUnused,
         );
         let rendered = rendered.map_err(|e| TestCaseError::fail(format!("{e}\n{markdown}")))?;
         let text = pdf_letters(&rendered.pdf);

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use sigdoc_model::DocKind;
-use sigdoc_render::{RenderOptions, Rendered, ThreatCache, render};
+use sigdoc_render::{Passes, RenderOptions, Rendered, ThreatCache, render};
 
 use crate::args::BuildArgs;
 use crate::console::Console;
@@ -33,7 +33,9 @@ pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'
     let rendered: Vec<(DocKind, Result<Rendered, _>)> = docs
         .par_iter()
         .zip(histories.par_iter())
-        .map(|(doc, history)| (*doc, render(*doc, deliverables, history, Some(snapshot), &options)))
+        .map(|(doc, history)| {
+            (*doc, render(*doc, deliverables, history, Some(snapshot), &options, Passes::EvictUnused))
+        })
         .collect();
     let mut outputs = Vec::new();
     for (doc, result) in rendered {

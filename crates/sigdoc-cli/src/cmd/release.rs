@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use sigdoc_model::DocKind;
-use sigdoc_render::{RenderOptions, render};
+use sigdoc_render::{Passes, RenderOptions, render};
 
 use crate::args::ReleaseArgs;
 use crate::cmd::build::write_atomically;
@@ -125,7 +125,7 @@ fn build_release(repo: &Path, cwd: &Path, root: &str, tag: &str) -> ReleaseResul
             .cloned()
             .collect();
         let options = RenderOptions { timestamp: ws.timestamp(), attachments };
-        let pdf = render(*doc, ws.deliverables(), history, Some(&ws.snapshot), &options)
+        let pdf = render(*doc, ws.deliverables(), history, Some(&ws.snapshot), &options, Passes::KeepCache)
             .map_err(|e| fail(CliError::Render(e)))?;
         let version = tag.strip_prefix('v').filter(|v| v.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(tag);
         let name = format!("{}-{}-{}.pdf", sig.shortname, doc.name(), version).to_lowercase();

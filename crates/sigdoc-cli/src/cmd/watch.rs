@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use rayon::prelude::*;
 use sigdoc_model::{DocKind, History, Snapshot};
-use sigdoc_render::{RenderOptions, SigWorld, ThreatCache, compile, document_world, render_data, world_files};
+use sigdoc_render::{Passes, RenderOptions, SigWorld, ThreatCache, compile, document_world, render_data, world_files};
 
 use crate::cmd::build::write_atomically;
 use crate::console::Console;
@@ -155,7 +155,7 @@ impl Session {
                     slot => slot.insert(document_world(state.doc, files, timestamp)),
                 };
                 let ident = format!("{shortname}-{}", state.doc.name());
-                let result = compile(state.doc, world, &ident, &options);
+                let result = compile(state.doc, world, &ident, &options, Passes::KeepCache);
                 (state.doc, *inputs, data_key, Some(result))
             })
             .collect();
