@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -51,10 +53,6 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
     }
     let root = base.root.clone();
     let repo_path = base.repo.workdir().unwrap_or_else(|| base.repo.git_dir());
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.max(1))
-        .build()
-        .map_err(|e| CliError::Usage(format!("cannot start {} jobs: {e}", args.jobs)))?;
     // git2 repositories are not Sync: every job opens its own.
     // A bar on a terminal; indicatif hides it elsewhere, and plain lines say what was done.
     let bar = ProgressBar::new(tags.len() as u64);
@@ -66,16 +64,38 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let results: Vec<ReleaseResult> = pool.install(|| {
-        tags.par_iter()
-            .map(|tag| {
-                let result = build_release(&repo_path, cwd, &root, tag);
-                bar.set_message(tag.clone());
-                bar.inc(1);
-                result
-            })
-            .collect()
+    // `jobs` workers take the tags in order, so that each tag mostly follows the one
+    // before it and reuses Typst's work on what did not change; the documents of a tag
+    // compile on rayon's pool, which every core serves.
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<ReleaseResult>>> = tags.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..args.jobs.clamp(1, tags.len()) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(tag) = tags.get(index) else { break };
+                    let result = build_release(&repo_path, cwd, &root, tag);
+                    bar.set_message(tag.clone());
+                    bar.inc(1);
+                    *slots[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
+                }
+            });
+        }
     });
+    let results: Vec<ReleaseResult> = slots
+        .into_iter()
+        .zip(&tags)
+        .map(|(slot, tag)| {
+            slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).unwrap_or_else(|| {
+                Err(Box::new(Failure {
+                    tag: tag.clone(),
+                    error: CliError::Usage(format!("release {tag} was not built")),
+                    workspace: None,
+                }))
+            })
+        })
+        .collect();
     let plain = bar.is_hidden();
     bar.finish_and_clear();
     let mut releases = Vec::new();
@@ -115,19 +135,29 @@ fn build_release(repo: &Path, cwd: &Path, root: &str, tag: &str) -> ReleaseResul
     }
     let histories = ws.histories(&DocKind::ALL).map_err(fail)?;
     let sig = &ws.deliverables().sig;
+    // The three documents compile side by side, as in `build`: one tag at a time
+    // (`-j 1`) still keeps every core busy.
+    let (snapshot, deliverables, timestamp) = (&ws.snapshot, ws.deliverables(), ws.timestamp());
+    let rendered: Vec<_> = DocKind::ALL
+        .par_iter()
+        .zip(histories.par_iter())
+        .map(|(doc, history)| {
+            let attachments: Vec<String> = snapshot
+                .files
+                .keys()
+                .filter(|path| {
+                    doc.paths().iter().any(|p| path.as_str() == *p || (p.ends_with('/') && path.starts_with(p)))
+                })
+                .cloned()
+                .collect();
+            let options = RenderOptions { timestamp, attachments };
+            render(*doc, deliverables, history, Some(snapshot), &options, Passes::KeepCache).map(|pdf| (*doc, pdf))
+        })
+        .collect();
+    let version = tag.strip_prefix('v').filter(|v| v.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(tag);
     let mut files = Vec::new();
-    for (doc, history) in DocKind::ALL.iter().zip(&histories) {
-        let attachments: Vec<String> = ws
-            .snapshot
-            .files
-            .keys()
-            .filter(|path| doc.paths().iter().any(|p| path.as_str() == *p || (p.ends_with('/') && path.starts_with(p))))
-            .cloned()
-            .collect();
-        let options = RenderOptions { timestamp: ws.timestamp(), attachments };
-        let pdf = render(*doc, ws.deliverables(), history, Some(&ws.snapshot), &options, Passes::KeepCache)
-            .map_err(|e| fail(CliError::Render(e)))?;
-        let version = tag.strip_prefix('v').filter(|v| v.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(tag);
+    for result in rendered {
+        let (doc, pdf) = result.map_err(|e| fail(CliError::Render(e)))?;
         let name = format!("{}-{}-{}.pdf", sig.shortname, doc.name(), version).to_lowercase();
         files.push((name, pdf.pdf));
     }
