@@ -19,7 +19,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 pub use data::{Revision, cheapest_attack_line};
 pub use diff::{diff_data, render_diff};
 pub use fonts::covers as font_covers;
-pub use passes::Passes;
+pub use passes::{Passes, Settled};
 pub use threat_cache::ThreatCache;
 pub use world::{MemoryFiles, SigWorld, shared_fonts};
 
@@ -180,7 +180,7 @@ pub fn compile(
     world: &SigWorld,
     ident: &str,
     options: &RenderOptions,
-    passes: Passes,
+    passes: Passes<'_>,
 ) -> Result<Rendered, RenderError> {
     let result = passes::compile_paged(world, passes);
     let warnings = problems(world, &result.warnings);
@@ -234,7 +234,7 @@ pub fn render(
     history: &History,
     snapshot: Option<&Snapshot>,
     options: &RenderOptions,
-    passes: Passes,
+    passes: Passes<'_>,
 ) -> Result<Rendered, RenderError> {
     let data = render_data(doc, d, history, options, &ThreatCache::default());
     let files = world_files(doc, &data, snapshot);

@@ -6,9 +6,11 @@
 //! only reads the one before it, and each laid-out document holds every page's frames
 //! and the whole introspector: at thousands of pages, the extra documents were most of
 //! the peak memory. This loop keeps the previous pass only and, for one-off builds,
-//! lets comemo drop the cache entries the last pass did not use.
+//! lets comemo drop the cache entries the last pass did not use. A watch starts each
+//! compile from where the previous one settled instead of from nothing.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use comemo::{Constraint, Track};
 use typst::World;
@@ -18,27 +20,52 @@ use typst::foundations::{Output, StyleChain, Target, TargetElem};
 use typst::introspection::{EmptyIntrospector, Introspector, MAX_ITERS};
 use typst::syntax::Span;
 use typst::utils::Protected;
-use typst_layout::PagedDocument;
+use typst_layout::{PagedDocument, PagedIntrospector};
 
-/// What comemo's cache keeps between layout passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Passes {
-    /// Everything: a long-lived world (`sigdoc watch`) reuses every pass's work in the
-    /// next compile, the first pass included.
+/// How a compile uses comemo's cache and where its first layout pass starts.
+#[derive(Debug, Clone, Copy)]
+pub enum Passes<'a> {
+    /// Keep the whole cache for later compiles (the tags of a release).
     KeepCache,
-    /// Only what the latest pass used: nothing else will be asked for again in a
+    /// Keep only what the latest pass used: nothing else will be asked for again in a
     /// one-off build, and memoized layouts of a finished pass are pages' worth of frames.
     EvictUnused,
+    /// Keep the cache, and lay the first pass out against what the previous compile of
+    /// this document settled on (updated on success), not against an empty document.
+    /// After an edit that moves no page number or counter, that pass already agrees
+    /// with itself and is the only one; typst's own first pass, from nothing, never does.
+    Continue(&'a Settled),
+}
+
+/// What the last successful compile of a document settled on: its introspector
+/// (elements, counters, positions), without the laid-out pages.
+#[derive(Default)]
+pub struct Settled(Mutex<Option<Arc<PagedIntrospector>>>);
+
+impl Settled {
+    fn get(&self) -> Option<Arc<PagedIntrospector>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    fn set(&self, introspector: Arc<PagedIntrospector>) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(introspector);
+    }
+}
+
+impl std::fmt::Debug for Settled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settled").field("known", &self.get().is_some()).finish()
+    }
 }
 
 /// Compiles the world's main file into a paged document, as `typst::compile` does.
-pub fn compile_paged(world: &dyn World, passes: Passes) -> Warned<SourceResult<PagedDocument>> {
+pub fn compile_paged(world: &dyn World, passes: Passes<'_>) -> Warned<SourceResult<PagedDocument>> {
     let mut sink = Sink::new();
     let output = compile_impl(world, &mut sink, passes).map_err(deduplicate);
     Warned { output, warnings: sink.warnings() }
 }
 
-fn compile_impl(world: &dyn World, sink: &mut Sink, passes: Passes) -> SourceResult<PagedDocument> {
+fn compile_impl(world: &dyn World, sink: &mut Sink, passes: Passes<'_>) -> SourceResult<PagedDocument> {
     let world = world.track();
     let traced = Traced::default();
     let traced = traced.track();
@@ -52,15 +79,20 @@ fn compile_impl(world: &dyn World, sink: &mut Sink, passes: Passes) -> SourceRes
     let content =
         typst_eval::eval(world, library, traced, sink.track_mut(), Route::default().track(), &main)?.content();
 
+    let start = match passes {
+        Passes::Continue(settled) => settled.get(),
+        Passes::KeepCache | Passes::EvictUnused => None,
+    };
     let mut previous: Option<PagedDocument> = None;
     let mut pass = 1;
     loop {
         let constraint = Constraint::new();
         let mut subsink = Sink::new();
         let document = {
-            let introspector: &dyn Introspector = match &previous {
-                Some(doc) => Output::introspector(doc),
-                None => &EmptyIntrospector,
+            let introspector: &dyn Introspector = match (&previous, &start) {
+                (Some(doc), _) => Output::introspector(doc),
+                (None, Some(settled)) => settled.as_ref(),
+                (None, None) => &EmptyIntrospector,
             };
             let mut engine = Engine {
                 library,
@@ -85,12 +117,15 @@ fn compile_impl(world: &dyn World, sink: &mut Sink, passes: Passes) -> SourceRes
             if !delayed.is_empty() {
                 return Err(delayed);
             }
+            if let Passes::Continue(settled) = passes {
+                settled.set(document.introspector().clone());
+            }
             return Ok(document);
         }
         // The pass before the last is no longer read: drop it before the next pass.
         previous = Some(document);
         pass += 1;
-        if passes == Passes::EvictUnused {
+        if let Passes::EvictUnused = passes {
             comemo::evict(1);
         }
     }
@@ -138,13 +173,30 @@ mod tests {
     fn the_same_document_as_typst_compile() {
         let world = world(SETTLING);
         let theirs = typst::compile::<PagedDocument>(&world).output.expect("typst compiles it");
-        for passes in [Passes::KeepCache, Passes::EvictUnused] {
+        let settled = Settled::default();
+        for passes in [Passes::KeepCache, Passes::EvictUnused, Passes::Continue(&settled)] {
             let ours = compile_paged(&world, passes);
             assert!(ours.warnings.is_empty(), "{:?}", ours.warnings);
             let ours = ours.output.expect("compiles");
             assert_eq!(ours.pages().len(), theirs.pages().len());
             assert!(pdf(&ours) == pdf(&theirs), "{passes:?}: the PDFs differ");
         }
+    }
+
+    #[test]
+    fn continuing_from_another_version_settles_on_the_same_document() {
+        // The first version has fewer sections, so every page number the second one
+        // shows is wrong in what the first settled on.
+        let settled = Settled::default();
+        let first = world(&SETTLING.replace("range(12)", "range(5)"));
+        compile_paged(&first, Passes::Continue(&settled)).output.expect("compiles");
+        let second = world(SETTLING);
+        let ours = compile_paged(&second, Passes::Continue(&settled)).output.expect("compiles");
+        let theirs = typst::compile::<PagedDocument>(&second).output.expect("typst compiles it");
+        assert!(pdf(&ours) == pdf(&theirs), "the PDFs differ");
+        // And once more from its own settled state, as a watch does after a save.
+        let again = compile_paged(&second, Passes::Continue(&settled)).output.expect("compiles");
+        assert!(pdf(&again) == pdf(&theirs), "the PDFs differ");
     }
 
     #[test]

@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use rayon::prelude::*;
 use sigdoc_model::{DocKind, History, Snapshot};
-use sigdoc_render::{Passes, RenderOptions, SigWorld, ThreatCache, compile, document_world, render_data, world_files};
+use sigdoc_render::{
+    Passes, RenderOptions, Settled, SigWorld, ThreatCache, compile, document_world, render_data, world_files,
+};
 
 use crate::cmd::build::write_atomically;
 use crate::console::Console;
@@ -63,6 +65,8 @@ struct DocState {
     inputs: Option<u64>,
     /// Fingerprint of the data of the last successful build.
     data: Option<u64>,
+    /// Where the last compile's layout settled: the next compile starts there.
+    settled: Settled,
 }
 
 /// A watch session: the worlds kept alive and what each PDF was last built from.
@@ -98,7 +102,10 @@ fn fingerprint(doc: DocKind, snapshot: &Snapshot, history: &History, timestamp: 
 impl Session {
     /// A session that has built nothing yet; `cwd` resolves the repository and output.
     pub fn new(options: WatchOptions, cwd: &Path) -> Session {
-        let docs = DocKind::ALL.iter().map(|&doc| DocState { doc, world: None, inputs: None, data: None }).collect();
+        let docs = DocKind::ALL
+            .iter()
+            .map(|&doc| DocState { doc, world: None, inputs: None, data: None, settled: Settled::default() })
+            .collect();
         Session { options, cwd: cwd.to_owned(), docs, threats: ThreatCache::default(), failing: false }
     }
 
@@ -155,7 +162,7 @@ impl Session {
                     slot => slot.insert(document_world(state.doc, files, timestamp)),
                 };
                 let ident = format!("{shortname}-{}", state.doc.name());
-                let result = compile(state.doc, world, &ident, &options, Passes::KeepCache);
+                let result = compile(state.doc, world, &ident, &options, Passes::Continue(&state.settled));
                 (state.doc, *inputs, data_key, Some(result))
             })
             .collect();
