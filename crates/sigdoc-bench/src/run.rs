@@ -144,6 +144,28 @@ fn measure(label: &str, cmds: &[Cmd], runs: usize, before: &dyn Fn() -> io::Resu
     Ok(sample)
 }
 
+/// Two measurements taken in alternation (a, b, a, b, …), so that a drift in the
+/// machine's speed during the runs touches both sides alike.
+fn measure_side_by_side(a: (&str, &[Cmd]), b: (&str, &[Cmd]), runs: usize) -> io::Result<(Sample, Sample)> {
+    let mut samples = [a, b].map(|(label, _)| Sample { label: label.to_owned(), ..Sample::default() });
+    for _ in 0..runs {
+        for (sample, cmds) in samples.iter_mut().zip([a.1, b.1]) {
+            let mut total = Duration::ZERO;
+            for cmd in cmds {
+                let (took, rss, _) = cmd.run()?;
+                total += took;
+                sample.rss_kib = sample.rss_kib.max(rss);
+            }
+            sample.times.push(total);
+        }
+    }
+    for sample in &samples {
+        eprintln!("  {}: median {}", sample.label, secs(sample.median()));
+    }
+    let [a, b] = samples;
+    Ok((a, b))
+}
+
 fn remove(path: &Path) -> io::Result<()> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
@@ -265,7 +287,8 @@ impl Bench {
              `cargo install typst-cli --version 0.15.1 --locked` (bench/run.sh installs it when missing and \
              cargo is available; set `SIGDOC_BENCH_NO_TYPST=1` to skip that)\n\
              - Every number is the median of the runs shown, wall-clock time of whole processes (start to exit), \
-             with warm file caches. Peak RSS is GNU time's maximum resident set size of the largest process.\n\
+             with warm file caches; the two sides of a comparison run in alternation. Peak RSS is GNU time's \
+             maximum resident set size of the largest process.\n\
              - Repositories are made by `sigdoc-bench gen` (seed 1): deterministic, pinned dates, threats of \
              typical length with attack trees of 5–30 nodes, merges of review branches, annotated tags.\n\n",
             machine(),
@@ -292,9 +315,10 @@ impl Bench {
         eprintln!("P1: cold build vs typst compile");
         let repo = generate(&self.work, "p1-20-threats", 20, 200, 3)?;
         let build = self.sig(&["build", "-q", "-o", "out"], &repo);
-        let ours = measure(&format!("{} (3 PDFs, one process)", build.shown()), &[build], self.runs, &|| Ok(()))?;
+        let ours_label = format!("{} (3 PDFs, one process)", build.shown());
         let title = "P1 — cold `sigdoc build` of 3 PDFs (20 threats) vs `typst compile` of the emitted sources";
         let Some(typst) = self.typst.clone() else {
+            let ours = measure(&ours_label, &[build], self.runs, &|| Ok(()))?;
             self.section(title, &[&ours], "**Skipped the peer**: the typst 0.15.1 CLI is not installed.");
             return Ok(());
         };
@@ -315,7 +339,7 @@ impl Bench {
             "{} (three processes, one after the other)",
             cmds[2].shown().replace("analysis", "{process,template,analysis}")
         );
-        let theirs = measure(&label, &cmds, self.runs, &|| Ok(()))?;
+        let (ours, theirs) = measure_side_by_side((&ours_label, &[build]), (&label, &cmds), self.runs)?;
         let same = ["process", "template", "analysis"].iter().all(|d| {
             let text = |p: &Path| capture("pdftotext", &[&p.to_string_lossy(), "-"]);
             let ours = text(&repo.join(format!("out/{d}.pdf")));
@@ -346,7 +370,8 @@ impl Bench {
             "Ratio rebuild / cold build: **{r:.2}×** (goal ≤ 0.10: {}). The rebuild time is what `sigdoc watch` \
              prints (read the working tree, check, history, data, incremental compile, PDF export, atomic write); \
              save → new PDF adds the debounce (20 ms here) and the file-system notification. Each run edits a \
-             different threat of the 200.",
+             different threat of the 200. HEAD is a release tag, so the first edit also turns every page into a \
+             DRAFT page: a full relayout (the maximum).",
             met(r <= 0.10)
         );
         self.section(
@@ -365,8 +390,13 @@ impl Bench {
         let git = Path::new("git");
         let theirs_cmd =
             Cmd::new(git, &["log", "--format=%H", "HEAD", "--", "documents/analysis.md", "documents/threats/"], &repo);
-        let ours = measure(&ours_cmd.shown(), std::slice::from_ref(&ours_cmd), self.runs, &|| Ok(()))?;
-        let theirs = measure(&theirs_cmd.shown(), std::slice::from_ref(&theirs_cmd), self.runs, &|| Ok(()))?;
+        // A fifth of a second each: more runs steady a median that single milliseconds decide.
+        let runs = self.runs.max(11);
+        let (ours, theirs) = measure_side_by_side(
+            (&ours_cmd.shown(), std::slice::from_ref(&ours_cmd)),
+            (&theirs_cmd.shown(), std::slice::from_ref(&theirs_cmd)),
+            runs,
+        )?;
         let json = String::from_utf8_lossy(&ours_cmd.run()?.2).into_owned();
         let mut listed: Vec<String> = json
             .split("\"commits\":")
@@ -407,15 +437,14 @@ impl Bench {
             })
             .collect();
         let runs = self.runs.min(3);
-        let ours = measure(&release.shown(), &[release], runs, &|| Ok(()))?;
         let label =
             format!("{} for each of the 20 tags, one after the other", builds[0].shown().replace("v0.1", "TAG"));
-        let theirs = measure(&label, &builds, runs, &|| Ok(()))?;
+        let (ours, theirs) = measure_side_by_side((&release.shown(), &[release]), (&label, &builds), runs)?;
         let r = ratio(ours.median(), theirs.median());
         let verdict = format!(
             "Ratio release / builds: **{r:.2}×** (goal ≤ 0.6×: {}). The release also attaches each document's \
-             sources and writes SHA256SUMS; it shares fonts, library and Typst's caches across tags in one process \
-             and builds two tags at a time.",
+             sources and writes SHA256SUMS; it shares fonts, library and Typst's caches across tags in one process, \
+             takes the tags in order on two workers and compiles each tag's documents on all cores.",
             met(r <= 0.6)
         );
         self.section(
@@ -433,8 +462,11 @@ impl Bench {
         let large = generate(&self.work, "p5-1000-threats", 1000, 2000, 4)?;
         let runs = self.runs.min(3);
         let cmd = |dir: &Path| self.sig(&["build", "-q", "-o", "out"], dir);
-        let s = measure(&format!("{} — 100 threats", cmd(&small).shown()), &[cmd(&small)], runs, &|| Ok(()))?;
-        let l = measure(&format!("{} — 1,000 threats", cmd(&large).shown()), &[cmd(&large)], runs, &|| Ok(()))?;
+        let (s, l) = measure_side_by_side(
+            (&format!("{} — 100 threats", cmd(&small).shown()), &[cmd(&small)]),
+            (&format!("{} — 1,000 threats", cmd(&large).shown()), &[cmd(&large)]),
+            runs,
+        )?;
         let pages = capture("pdfinfo", &[&large.join("out/analysis.pdf").to_string_lossy()])
             .lines()
             .find_map(|l| l.strip_prefix("Pages:").map(|p| p.trim().to_owned()))
