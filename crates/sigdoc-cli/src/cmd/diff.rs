@@ -24,6 +24,9 @@ pub(crate) struct Revision {
 /// Opens a revision (`None`: the working tree) and describes it.
 pub(crate) fn open(cli: &Cli, cwd: &Path, rev: Option<&str>) -> Result<Revision, CliError> {
     let ws = Workspace::open(cli.repo.as_deref(), cwd, &cli.root, rev)?;
+    // Load here, not when first asked: `run` opens both revisions side by side, and
+    // loading is most of the work.
+    ws.loaded();
     let side = match &ws.snapshot.source {
         Source::Commit { rev, commit, time } => {
             let tag = ws.repo.resolve(rev).ok().and_then(|r| r.tag);
