@@ -199,7 +199,13 @@ pub fn compile(
         Err(errors) => Err(RenderError { document: doc, problems: problems(world, &errors) }),
     };
     // The cache is process-wide; keep it from growing across compiles, failed ones too.
-    comemo::evict(10);
+    // A watch's compile touches everything the next one can reuse (it starts where this
+    // one settled), so what a compile left untouched goes soon; a release keeps more,
+    // as the next tag may lay out what this one skipped.
+    comemo::evict(match passes {
+        Passes::Continue(_) => 2,
+        Passes::KeepCache | Passes::EvictUnused => 10,
+    });
     outcome
 }
 
