@@ -199,14 +199,22 @@ pub fn compile(
         Err(errors) => Err(RenderError { document: doc, problems: problems(world, &errors) }),
     };
     // The cache is process-wide; keep it from growing across compiles, failed ones too.
-    // A watch's compile touches everything the next one can reuse (it starts where this
-    // one settled), so what a compile left untouched goes soon; a release keeps more,
-    // as the next tag may lay out what this one skipped.
-    comemo::evict(match passes {
-        Passes::Continue(_) => 2,
-        Passes::KeepCache | Passes::EvictUnused => 10,
-    });
+    // A release keeps ten compiles' entries, as the next tag may lay out what this one
+    // skipped; a watch evicts after writing its PDFs (see `evict_watch_cache`).
+    match passes {
+        Passes::Continue(_) => {}
+        Passes::KeepCache | Passes::EvictUnused => comemo::evict(10),
+    }
     outcome
+}
+
+/// Drops from Typst's cache what the last two watch compiles left untouched. Each watch
+/// compile starts where the previous one settled, so it touches everything the next one
+/// can reuse; older entries only hold old layouts. Evicting walks the whole cache (a
+/// tenth to a third of a second at 600 pages), so a watch calls this after writing its
+/// PDFs, not before.
+pub fn evict_watch_cache() {
+    comemo::evict(2);
 }
 
 /// The data a document's template renders in a build with these options: what

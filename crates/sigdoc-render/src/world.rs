@@ -41,6 +41,11 @@ impl MemoryFiles {
         self.files.insert(path.into(), Bytes::new(data));
     }
 
+    /// The file at `path`, if there is one.
+    pub fn get(&self, path: &str) -> Option<&Bytes> {
+        self.files.get(path)
+    }
+
     /// Every file, sorted by path.
     pub fn sorted(&self) -> Vec<(&str, &Bytes)> {
         let mut all: Vec<_> = self.files.iter().map(|(p, b)| (p.as_str(), b)).collect();

@@ -147,13 +147,13 @@ impl Session {
             .filter(|(state, (_, inputs))| state.inputs != Some(**inputs))
             .map(|(state, (history, inputs))| {
                 let data = render_data(state.doc, deliverables, history, &options, threats);
+                let files = world_files(state.doc, &data, Some(snapshot));
                 let mut h = DefaultHasher::new();
-                serde_json::to_vec(&data).unwrap_or_default().hash(&mut h);
+                files.get(&format!("/data/{}.json", state.doc.name())).map(|json| json.as_slice()).hash(&mut h);
                 let data_key = h.finish();
                 if state.data == Some(data_key) {
                     return (state.doc, *inputs, data_key, None);
                 }
-                let files = world_files(state.doc, &data, Some(snapshot));
                 let world = match &mut state.world {
                     Some(world) => {
                         world.set_files(files);
@@ -168,6 +168,7 @@ impl Session {
             .collect();
         let out_dir = self.cwd.join(&self.options.output);
         let mut cycle = Cycle::default();
+        let compiled = results.iter().any(|(_, _, _, result)| result.is_some());
         for (doc, inputs, data_key, result) in results {
             let state = self.docs.iter_mut().find(|s| s.doc == doc).expect("every document has a state");
             let Some(result) = result else {
@@ -202,6 +203,10 @@ impl Session {
                 started.elapsed().as_millis(),
                 rendered.pages
             ));
+        }
+        // Housekeeping once the PDFs are on disk, so that the author does not wait for it.
+        if compiled {
+            sigdoc_render::evict_watch_cache();
         }
         if cycle.failed {
             self.failing = true;
