@@ -365,13 +365,14 @@ impl Bench {
         let cold_cmd = self.sig(&["build", "-q", "--only", "analysis", "-o", "out"], &repo);
         let cold = measure(&cold_cmd.shown(), &[cold_cmd], self.runs.min(3), &|| Ok(()))?;
         let (compile, latency) = watch_edits(&self.sigdoc, &repo, self.runs)?;
-        let r = ratio(compile.median(), cold.median());
+        let r = ratio(latency.median(), cold.median());
         let verdict = format!(
-            "Ratio rebuild / cold build: **{r:.2}×** (goal ≤ 0.10: {}). The rebuild time is what `sigdoc watch` \
-             prints (read the working tree, check, history, data, incremental compile, PDF export, atomic write); \
-             save → new PDF adds the debounce (20 ms here) and the file-system notification. Each run edits a \
-             different threat of the 200. HEAD is a release tag, so the first edit also turns every page into a \
-             DRAFT page: a full relayout (the maximum).",
+            "Ratio save → new PDF / cold build: **{r:.2}×** (goal ≤ 0.10: {}). The rebuild time is what \
+             `sigdoc watch` prints (read the working tree, check, history, data, incremental compile, PDF export, \
+             atomic write); save → new PDF, the ratio's side, adds the debounce (20 ms here) and the file-system \
+             notification. Each run edits a different threat of the 200, two seconds after the previous PDF. HEAD \
+             is a release tag, so the first edit also turns every page into a DRAFT page: a full relayout (the \
+             maximum).",
             met(r <= 0.10)
         );
         self.section(
@@ -562,6 +563,9 @@ fn watch_edits(sigdoc: &Path, repo: &Path, runs: usize) -> io::Result<(Sample, S
             compile.times.push(Duration::from_millis(ms));
             latency.times.push(at - saved);
             eprintln!("  edit {i}: rebuilt in {ms} ms, on disk after {}", secs(at - saved));
+            // An author reads the page before the next save; the watch tidies its cache
+            // after writing, and back-to-back saves would make the next edit wait for it.
+            std::thread::sleep(Duration::from_secs(2));
         }
         Ok((compile, latency))
     })();
