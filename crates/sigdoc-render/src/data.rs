@@ -5,6 +5,8 @@ use sigdoc_model::{
     AttackNode, Author, Deliverables, DocKind, DocMeta, FieldKind, FieldValue, History, Process, References, Threat,
 };
 
+use rayon::prelude::*;
+
 use crate::markdown::{inline_text, to_nodes};
 use crate::threat_cache::ThreatCache;
 use crate::tree_layout::{self, FontMeasure, PAGE_AREA, Style};
@@ -46,13 +48,6 @@ fn authors(list: &[Author]) -> Value {
     )
 }
 
-fn references(refs: &References) -> Value {
-    refs.values()
-        .map(|r| (r.id.clone(), json!({"title": r.title, "url": r.url})))
-        .collect::<serde_json::Map<_, _>>()
-        .into()
-}
-
 /// Data every document shares: group, metadata, legal notices, history.
 fn common(doc: DocKind, d: &Deliverables, meta: &DocMeta, history: &History, revision: &Revision) -> Value {
     let refs = &d.references;
@@ -77,7 +72,6 @@ fn common(doc: DocKind, d: &Deliverables, meta: &DocMeta, history: &History, rev
             "liability": opt_md(legal.liability.as_ref(), refs),
             "conformance": opt_md(legal.conformance.as_ref(), refs),
         },
-        "references": references(refs),
         "version": revision.version,
         "date": revision.date,
         "year": revision.date.get(..4).unwrap_or(""),
@@ -240,8 +234,8 @@ fn threat_data(t: &Threat, d: &Deliverables) -> Value {
     })
 }
 
-/// The data of `analysis.pdf`; unchanged threats' sections come from `cache`.
-pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, cache: &ThreatCache) -> Value {
+/// The data of `analysis.pdf`; with a `cache`, unchanged threats' sections come from it.
+pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, cache: Option<&ThreatCache>) -> Value {
     let mut data = common(DocKind::Analysis, d, &d.analysis.meta, history, revision);
     data["body"] = md(&d.analysis.body.text, &d.references);
     data["rating"] = scales(&d.process, &d.references);
@@ -252,7 +246,11 @@ pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, c
         let pb = b.priority(&d.template, &d.process).unwrap_or(u32::MAX);
         (pa, a.name(&d.template).to_lowercase(), &a.id).cmp(&(pb, b.name(&d.template).to_lowercase(), &b.id))
     });
-    data["threats"] = cache.sections(d, &threats, |t| threat_data(t, d)).into();
+    data["threats"] = match cache {
+        Some(cache) => cache.sections(d, &threats, |t| threat_data(t, d)),
+        None => threats.par_iter().map(|t| threat_data(t, d)).collect(),
+    }
+    .into();
     // The name field titles each threat's section, so the section does not repeat it.
     data["name_key"] = d.template.field_of_kind(&FieldKind::Text).map(|f| f.key.clone()).into();
     data

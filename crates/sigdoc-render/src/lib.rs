@@ -101,7 +101,13 @@ pub struct Rendered {
 }
 
 /// The data a document's template renders, as JSON.
-fn document_data(doc: DocKind, d: &Deliverables, history: &History, revision: &Revision, cache: &ThreatCache) -> Value {
+fn document_data(
+    doc: DocKind,
+    d: &Deliverables,
+    history: &History,
+    revision: &Revision,
+    cache: Option<&ThreatCache>,
+) -> Value {
     match doc {
         DocKind::Process => data::process_data(d, history, revision),
         DocKind::Template => data::template_data(d, history, revision),
@@ -220,14 +226,14 @@ pub fn evict_watch_cache() {
 /// The data a document's template renders in a build with these options: what
 /// [`render`] compiles, for callers that keep their own world (`sigdoc watch`).
 ///
-/// `cache` keeps threat sections between calls: a long-lived one makes rebuilds after a
-/// small edit cheap; `&ThreatCache::default()` for a one-off build.
+/// `cache` keeps threat sections between calls, so that rebuilds after a small edit are
+/// cheap; a one-off build passes `None` and keeps nothing.
 pub fn render_data(
     doc: DocKind,
     d: &Deliverables,
     history: &History,
     options: &RenderOptions,
-    cache: &ThreatCache,
+    cache: Option<&ThreatCache>,
 ) -> Value {
     let revision = Revision::from_history(history, &date_string(options.timestamp));
     let mut data = document_data(doc, d, history, &revision, cache);
@@ -250,7 +256,7 @@ pub fn render(
     options: &RenderOptions,
     passes: Passes<'_>,
 ) -> Result<Rendered, RenderError> {
-    let data = render_data(doc, d, history, options, &ThreatCache::default());
+    let data = render_data(doc, d, history, options, None);
     let files = world_files(doc, &data, snapshot);
     let world = SigWorld::new(files, &format!("/{}.typ", doc.name()), datetime(options.timestamp));
     compile(doc, &world, &format!("{}-{}", d.sig.shortname, doc.name()), options, passes)

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use sigdoc_model::DocKind;
-use sigdoc_render::{Passes, RenderOptions, Rendered, ThreatCache, render};
+use sigdoc_render::{Passes, RenderOptions, Rendered, render};
 
 use crate::args::BuildArgs;
 use crate::console::Console;
@@ -74,7 +74,7 @@ fn emit_typst(
     options: &RenderOptions,
 ) -> Result<(), CliError> {
     for (doc, history) in docs.iter().zip(histories) {
-        let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options, &ThreatCache::default());
+        let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options, None);
         let files = sigdoc_render::world_files(*doc, &data, Some(&ws.snapshot));
         for (path, bytes) in files.sorted() {
             let target = dir.join(path.trim_start_matches('/'));

@@ -146,7 +146,7 @@ impl Session {
             .zip(histories.par_iter().zip(inputs.par_iter()))
             .filter(|(state, (_, inputs))| state.inputs != Some(**inputs))
             .map(|(state, (history, inputs))| {
-                let data = render_data(state.doc, deliverables, history, &options, threats);
+                let data = render_data(state.doc, deliverables, history, &options, Some(threats));
                 let files = world_files(state.doc, &data, Some(snapshot));
                 let mut h = DefaultHasher::new();
                 files.get(&format!("/data/{}.json", state.doc.name())).map(|json| json.as_slice()).hash(&mut h);
