@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -68,34 +67,25 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
     // before it and reuses Typst's work on what did not change; the documents of a tag
     // compile on rayon's pool, which every core serves.
     let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<ReleaseResult>>> = tags.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..args.jobs.clamp(1, tags.len()) {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(tag) = tags.get(index) else { break };
-                    let result = build_release(&repo_path, cwd, &root, tag);
-                    bar.set_message(tag.clone());
-                    bar.inc(1);
-                    *slots[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
-                }
-            });
-        }
-    });
-    let results: Vec<ReleaseResult> = slots
-        .into_iter()
-        .zip(&tags)
-        .map(|(slot, tag)| {
-            slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).unwrap_or_else(|| {
-                Err(Box::new(Failure {
-                    tag: tag.clone(),
-                    error: CliError::Usage(format!("release {tag} was not built")),
-                    workspace: None,
-                }))
+    let mut built: Vec<(usize, ReleaseResult)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..args.jobs.clamp(1, tags.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(tag) = tags.get(index) else { break done };
+                        done.push((index, build_release(&repo_path, cwd, &root, tag)));
+                        bar.set_message(tag.clone());
+                        bar.inc(1);
+                    }
+                })
             })
-        })
-        .collect();
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    built.sort_by_key(|(index, _)| *index);
+    let results = built.into_iter().map(|(_, result)| result);
     let plain = bar.is_hidden();
     bar.finish_and_clear();
     let mut releases = Vec::new();
