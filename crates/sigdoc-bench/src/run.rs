@@ -44,6 +44,18 @@ struct Sample {
 }
 
 impl Sample {
+    /// Runs `cmds` once, one after the other: their total time and the largest peak RSS.
+    fn run(&mut self, cmds: &[Cmd]) -> io::Result<()> {
+        let mut total = Duration::ZERO;
+        for cmd in cmds {
+            let (took, rss, _) = cmd.run()?;
+            total += took;
+            self.rss_kib = self.rss_kib.max(rss);
+        }
+        self.times.push(total);
+        Ok(())
+    }
+
     fn median(&self) -> Duration {
         let mut t = self.times.clone();
         t.sort();
@@ -132,13 +144,7 @@ fn measure(label: &str, cmds: &[Cmd], runs: usize, before: &dyn Fn() -> io::Resu
     let mut sample = Sample { label: label.to_owned(), ..Sample::default() };
     for _ in 0..runs {
         before()?;
-        let mut total = Duration::ZERO;
-        for cmd in cmds {
-            let (took, rss, _) = cmd.run()?;
-            total += took;
-            sample.rss_kib = sample.rss_kib.max(rss);
-        }
-        sample.times.push(total);
+        sample.run(cmds)?;
     }
     eprintln!("  {label}: median {}", secs(sample.median()));
     Ok(sample)
@@ -150,13 +156,7 @@ fn measure_side_by_side(a: (&str, &[Cmd]), b: (&str, &[Cmd]), runs: usize) -> io
     let mut samples = [a, b].map(|(label, _)| Sample { label: label.to_owned(), ..Sample::default() });
     for _ in 0..runs {
         for (sample, cmds) in samples.iter_mut().zip([a.1, b.1]) {
-            let mut total = Duration::ZERO;
-            for cmd in cmds {
-                let (took, rss, _) = cmd.run()?;
-                total += took;
-                sample.rss_kib = sample.rss_kib.max(rss);
-            }
-            sample.times.push(total);
+            sample.run(cmds)?;
         }
     }
     for sample in &samples {
