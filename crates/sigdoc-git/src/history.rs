@@ -14,7 +14,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
 
-use git2::{ErrorCode, ObjectType, Oid, Repository};
+use git2::{Commit, ErrorCode, ObjectType, Oid, Repository};
 use sigdoc_model::{DocKind, History, HistoryEntry, Snapshot};
 
 use crate::error::git;
@@ -138,7 +138,7 @@ impl Repo {
             }
         }
         let mut keys = PathKeys::new(&self.repo, &root, &paths, &graph);
-        let mut info = CommitInfo::new(&self.repo, &options.authors);
+        let mut info = CommitInfo::new(&self.repo, &graph, &options.authors);
 
         let mut out = Vec::with_capacity(docs.len());
         for &doc in docs {
@@ -255,7 +255,10 @@ fn differs(doc: DocKind, worktree: &Snapshot, head: Option<&Snapshot>) -> bool {
 }
 
 /// A commit as the walk needs it.
-struct Node {
+struct Node<'r> {
+    /// The parsed commit, kept for the authors and subjects of the commits listed: with
+    /// libgit2's object cache off, reading them again would inflate them again.
+    commit: Commit<'r>,
     /// Parents present in the repository (a shallow clone lacks some).
     parents: Vec<Oid>,
     /// Committer time, which orders the walk.
@@ -266,14 +269,14 @@ struct Node {
 
 /// Every commit reachable from a starting commit.
 #[derive(Default)]
-struct Graph {
-    nodes: HashMap<Oid, Node>,
+struct Graph<'r> {
+    nodes: HashMap<Oid, Node<'r>>,
     /// Whether some commit's parents are missing (shallow clone, grafts).
     truncated: bool,
 }
 
-impl Graph {
-    fn load(repo: &Repository, start: Oid, shallow: &HashSet<Oid>) -> Result<Graph, GitError> {
+impl<'r> Graph<'r> {
+    fn load(repo: &'r Repository, start: Oid, shallow: &HashSet<Oid>) -> Result<Graph<'r>, GitError> {
         let mut graph = Graph::default();
         let mut missing = HashSet::new();
         let mut stack = vec![start];
@@ -296,7 +299,8 @@ impl Graph {
             }
             let parents: Vec<Oid> = commit.parent_ids().collect();
             stack.extend(parents.iter().filter(|p| !graph.nodes.contains_key(p)));
-            graph.nodes.insert(oid, Node { parents, time: commit.time().seconds(), tree: commit.tree_id() });
+            let (time, tree) = (commit.time().seconds(), commit.tree_id());
+            graph.nodes.insert(oid, Node { commit, parents, time, tree });
         }
         if !missing.is_empty() {
             for node in graph.nodes.values_mut() {
@@ -333,7 +337,7 @@ struct PathKeys<'a> {
     repo: &'a Repository,
     root: &'a str,
     paths: &'a [&'static str],
-    graph: &'a Graph,
+    graph: &'a Graph<'a>,
     by_commit: HashMap<Oid, Key>,
     /// Most commits change code, not documents: their documents trees repeat.
     by_documents_tree: HashMap<Oid, Key>,
@@ -341,7 +345,7 @@ struct PathKeys<'a> {
 }
 
 impl<'a> PathKeys<'a> {
-    fn new(repo: &'a Repository, root: &'a str, paths: &'a [&'static str], graph: &'a Graph) -> Self {
+    fn new(repo: &'a Repository, root: &'a str, paths: &'a [&'static str], graph: &'a Graph<'a>) -> Self {
         let absent = Rc::new(vec![None; paths.len()]);
         Self { repo, root, paths, graph, by_commit: HashMap::new(), by_documents_tree: HashMap::new(), absent }
     }
@@ -405,7 +409,12 @@ impl<'a> PathKeys<'a> {
 /// The commits `git log START -- <paths>` lists, in its order (newest commit date first).
 ///
 /// `indices` select the document's paths from the keys.
-fn simplified_log(graph: &Graph, start: Oid, keys: &mut PathKeys<'_>, indices: &[usize]) -> Result<Vec<Oid>, GitError> {
+fn simplified_log(
+    graph: &Graph<'_>,
+    start: Oid,
+    keys: &mut PathKeys<'_>,
+    indices: &[usize],
+) -> Result<Vec<Oid>, GitError> {
     let same = |a: &Key, b: &Key| indices.iter().all(|&i| a[i] == b[i]);
     let mut listed = Vec::new();
     let mut seen = HashSet::from([start]);
@@ -463,20 +472,28 @@ struct Shown {
 /// Reads and caches commit authors and subjects, naming known people consistently.
 struct CommitInfo<'a> {
     repo: &'a Repository,
+    graph: &'a Graph<'a>,
     authors: &'a [KnownAuthor],
     cache: HashMap<Oid, Rc<Shown>>,
 }
 
 impl<'a> CommitInfo<'a> {
-    fn new(repo: &'a Repository, authors: &'a [KnownAuthor]) -> Self {
-        Self { repo, authors, cache: HashMap::new() }
+    fn new(repo: &'a Repository, graph: &'a Graph<'a>, authors: &'a [KnownAuthor]) -> Self {
+        Self { repo, graph, authors, cache: HashMap::new() }
     }
 
     fn get(&mut self, oid: Oid) -> Result<Rc<Shown>, GitError> {
         if let Some(shown) = self.cache.get(&oid) {
             return Ok(Rc::clone(shown));
         }
-        let commit = self.repo.find_commit(oid).map_err(git("reading a commit"))?;
+        let read;
+        let commit = match self.graph.nodes.get(&oid) {
+            Some(node) => &node.commit,
+            None => {
+                read = self.repo.find_commit(oid).map_err(git("reading a commit"))?;
+                &read
+            }
+        };
         let encoding = commit.message_encoding().ok().flatten();
         let author = commit.author();
         let name = decode(author.name_bytes(), encoding).trim().to_owned();
@@ -516,16 +533,19 @@ impl<'a> CommitInfo<'a> {
         commits: &[Oid],
         remarks: Option<Vec<String>>,
     ) -> Result<HistoryEntry, GitError> {
+        let shown: Vec<Rc<Shown>> = commits.iter().map(|oid| self.get(*oid)).collect::<Result<_, _>>()?;
         let mut authors = Vec::new();
         let mut initials = Vec::new();
         let mut subjects = Vec::new();
-        for oid in commits {
-            let shown = self.get(*oid)?;
-            if !authors.contains(&shown.name) {
+        // A release can cover thousands of commits: remember what was seen in sets, not lists.
+        let mut seen_authors = HashSet::new();
+        let mut seen_subjects = HashSet::new();
+        for shown in &shown {
+            if seen_authors.insert(shown.name.as_str()) {
                 authors.push(shown.name.clone());
                 initials.push(shown.initials.clone());
             }
-            if !shown.subject.is_empty() && !subjects.contains(&shown.subject) {
+            if !shown.subject.is_empty() && seen_subjects.insert(shown.subject.as_str()) {
                 subjects.push(shown.subject.clone());
             }
         }
