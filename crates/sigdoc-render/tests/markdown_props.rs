@@ -114,7 +114,7 @@ proptest! {
 /// The example documents folder that `sigdoc init` writes, with `analysis.md`'s body
 /// replaced by `markdown`.
 fn example_with_analysis(markdown: &str) -> sigdoc_model::Snapshot {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sigdoc-cli/example");
+    let root = manifest_dir().join("../sigdoc-cli/example");
     let mut files = Vec::new();
     for rel in ["sig.yaml", "references.yaml", "process.md", "template.yaml", "threats/starttls-stripping.yaml"] {
         files.push((rel.to_owned(), std::fs::read(root.join(rel)).expect("example file")));
@@ -171,4 +171,11 @@ proptest! {
             }
         }
     }
+}
+
+/// This crate's folder in the checkout the tests run in: cargo sets it when running
+/// tests, while the compile-time value names whichever checkout built the binary first
+/// when checkouts share a target folder.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
 }

@@ -6,10 +6,10 @@
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 
-use crate::support::Fixture;
+use crate::support::{Fixture, manifest_dir};
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+    manifest_dir().join("corpus")
 }
 
 /// The cases of one folder of the corpus, sorted by name.

@@ -14,7 +14,7 @@ pub const EPOCH: i64 = 1_735_689_600;
 
 /// The project's own documents folder (files only, not its git history).
 pub fn project_documents() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../documents")
+    manifest_dir().join("../documents")
 }
 
 /// Loads a documents folder on disk with sigdoc's own model, as the expected values.
@@ -316,4 +316,11 @@ pub fn excerpt(normalised: &str, near: &str) -> String {
     let start = normalised.floor_char_boundary(at.saturating_sub(300));
     let end = normalised.ceil_char_boundary((at + 300).min(normalised.len()));
     normalised[start..end].to_owned()
+}
+
+/// This crate's folder in the checkout the tests run in: cargo sets it when running
+/// tests, while the compile-time value names whichever checkout built the binary first
+/// when checkouts share a target folder.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), Into::into)
 }
