@@ -22,6 +22,10 @@ pub struct RecordChange {
     /// For prose, the word diff.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<Segment>>,
+    /// Whether the documents show the text as Markdown (prose, abstracts, guidance)
+    /// rather than as it is (titles, labels), so that a report can show it the same way.
+    #[serde(skip)]
+    pub markdown: bool,
 }
 
 /// What changed in the template.
@@ -75,24 +79,30 @@ pub struct Invalidated {
 
 fn record(out: &mut Vec<RecordChange>, what: impl Into<String>, old: Value, new: Value) {
     if old != new {
-        out.push(RecordChange { what: what.into(), old, new, words: None });
+        out.push(RecordChange { what: what.into(), old, new, words: None, markdown: false });
     }
 }
 
-fn prose(out: &mut Vec<RecordChange>, what: impl Into<String>, old: &str, new: &str) {
+/// Text the documents show as it is.
+const PLAIN: bool = false;
+/// Text the documents show as Markdown.
+const MARKDOWN: bool = true;
+
+fn prose(out: &mut Vec<RecordChange>, what: impl Into<String>, old: &str, new: &str, markdown: bool) {
     if old != new {
         out.push(RecordChange {
             what: what.into(),
             old: json!(old),
             new: json!(new),
             words: Some(diff_words(old, new)),
+            markdown,
         });
     }
 }
 
 fn meta(out: &mut Vec<RecordChange>, old: &DocMeta, new: &DocMeta) {
-    prose(out, "title", &old.title, &new.title);
-    prose(out, "abstract", &old.abstract_, &new.abstract_);
+    prose(out, "title", &old.title, &new.title, PLAIN);
+    prose(out, "abstract", &old.abstract_, &new.abstract_, MARKDOWN);
     record(out, "status", json!(old.status), json!(new.status));
     record(out, "type", json!(old.doc_type), json!(new.doc_type));
     let names = |m: &DocMeta| m.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
@@ -102,7 +112,7 @@ fn meta(out: &mut Vec<RecordChange>, old: &DocMeta, new: &DocMeta) {
 fn process(old: &Process, new: &Process) -> Vec<RecordChange> {
     let mut out = Vec::new();
     meta(&mut out, &old.doc.meta, &new.doc.meta);
-    prose(&mut out, "prose", &old.doc.body.text, &new.doc.body.text);
+    prose(&mut out, "prose", &old.doc.body.text, &new.doc.body.text, MARKDOWN);
     let scales: BTreeSet<&String> = old.scales.keys().chain(new.scales.keys()).collect();
     for scale in scales {
         let (a, b) = (old.scales.get(scale), new.scales.get(scale));
@@ -155,7 +165,7 @@ fn kind_name(kind: &FieldKind) -> String {
 fn template(old: &Template, new: &Template) -> TemplateChanges {
     let mut out = TemplateChanges::default();
     meta(&mut out.document, &old.meta, &new.meta);
-    prose(&mut out.document, "introduction", &old.intro.text, &new.intro.text);
+    prose(&mut out.document, "introduction", &old.intro.text, &new.intro.text, MARKDOWN);
     for f in &new.fields {
         let Some(o) = old.field(&f.key) else {
             out.added.push(f.clone());
@@ -163,10 +173,10 @@ fn template(old: &Template, new: &Template) -> TemplateChanges {
         };
         let c = &mut out.changed;
         let key = &f.key;
-        prose(c, format!("{key}: label"), &o.label, &f.label);
+        prose(c, format!("{key}: label"), &o.label, &f.label, PLAIN);
         record(c, format!("{key}: kind"), json!(kind_name(&o.kind)), json!(kind_name(&f.kind)));
         record(c, format!("{key}: required"), json!(o.required), json!(f.required));
-        prose(c, format!("{key}: guidance"), &o.guidance, &f.guidance);
+        prose(c, format!("{key}: guidance"), &o.guidance, &f.guidance, MARKDOWN);
     }
     out.removed = old.fields.iter().filter(|f| new.field(&f.key).is_none()).cloned().collect();
     let order = |t: &Template| t.fields.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
@@ -190,7 +200,7 @@ fn references(old: &References, new: &References) -> Vec<RecordChange> {
 pub(crate) fn diff_documents(old: &Deliverables, new: &Deliverables) -> DocChanges {
     let mut analysis = Vec::new();
     meta(&mut analysis, &old.analysis.meta, &new.analysis.meta);
-    prose(&mut analysis, "introduction", &old.analysis.body.text, &new.analysis.body.text);
+    prose(&mut analysis, "introduction", &old.analysis.body.text, &new.analysis.body.text, MARKDOWN);
     DocChanges {
         process: process(&old.process, &new.process),
         template: template(&old.template, &new.template),
