@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use sigdoc_diff::{Detail, FieldDiff, Op, RecordChange, Report, Segment, Side, TreeDiff};
 use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
 
+use crate::prose_diff::{sides, styled_segments};
 use crate::{Passes, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
 
 /// The report's template, beside the house templates it imports.
@@ -73,8 +74,21 @@ fn cost(c: Option<f64>) -> String {
     }
 }
 
-fn words_item(label: Option<String>, words: &[Segment]) -> Value {
-    json!({"t": "words", "label": label, "segments": segments(words)})
+/// A word diff. Markdown prose (`markdown`: its old and new texts) is compared and shown
+/// as the documents show it; other text as it is.
+fn words_item(label: Option<String>, words: &[Segment], markdown: Option<(&str, &str)>) -> Value {
+    let segments = markdown.and_then(|(old, new)| styled_segments(old, new)).unwrap_or_else(|| segments(words));
+    json!({"t": "words", "label": label, "segments": segments})
+}
+
+/// The old and new texts of a value diff, when both are text (absent: empty).
+fn texts(old: &Value, new: &Value) -> Option<(String, String)> {
+    let text = |v: &Value| match v {
+        Value::Null => Some(String::new()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    Some((text(old)?, text(new)?))
 }
 
 fn old_new(label: Option<String>, old: String, new: String) -> Value {
@@ -119,7 +133,10 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
         None => value_text(v),
     };
     match &f.detail {
-        Some(Detail::Words { words }) => out.push(words_item(None, words)),
+        Some(Detail::Words { words }) => {
+            let markdown = texts(&f.old, &f.new).filter(|_| f.kind == FieldKind::Markdown.name());
+            out.push(words_item(None, words, markdown.as_ref().map(|(o, n)| (o.as_str(), n.as_str()))));
+        }
         Some(Detail::Priority { old_label, new_label, .. }) => {
             out.push(old_new(None, with_label(&f.old, old_label), with_label(&f.new, new_label)));
         }
@@ -128,7 +145,10 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
             let title = |id: &str| d.references.get(id).map_or(id.to_owned(), |r| format!("{id}: {}", r.title));
             out.extend(references.added.iter().map(|r| line("added", title(&r.id))));
             out.extend(references.removed.iter().map(|r| line("removed", title(&r.id))));
-            out.extend(references.notes_changed.iter().map(|n| words_item(Some(n.id.clone()), &n.words)));
+            out.extend(references.notes_changed.iter().map(|n| {
+                let (old, new) = (n.old.as_deref().unwrap_or_default(), n.new.as_deref().unwrap_or_default());
+                words_item(Some(n.id.clone()), &n.words, Some((old, new)))
+            }));
         }
         Some(Detail::Items { items }) => {
             let parts = |p: &std::collections::BTreeMap<String, String>| {
@@ -151,7 +171,10 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
                     } else {
                         format!("#{} {}", c.new_index + 1, label_of(k))
                     };
-                    out.push(words_item(Some(label), w));
+                    // Approaches, their implementation issues and list items are Markdown;
+                    // the diff keeps only their runs.
+                    let (old, new) = sides(w);
+                    out.push(words_item(Some(label), w, Some((&old, &new))));
                 }
             }
         }
@@ -172,7 +195,10 @@ fn records(list: &[RecordChange]) -> Value {
     list.iter()
         .map(|r| {
             let item = match &r.words {
-                Some(words) => words_item(None, words),
+                Some(words) => {
+                    let markdown = texts(&r.old, &r.new).filter(|_| r.markdown);
+                    words_item(None, words, markdown.as_ref().map(|(o, n)| (o.as_str(), n.as_str())))
+                }
                 None => old_new(None, value_text(&r.old), value_text(&r.new)),
             };
             json!({"what": r.what, "items": [item]})

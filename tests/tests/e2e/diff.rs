@@ -184,6 +184,20 @@ fn to_defaults_to_the_working_tree_and_human_output_marks_words() {
 }
 
 #[test]
+fn pdf_report_shows_markdown_prose_as_the_documents_do() {
+    let s = scenario();
+    // The definition opens with `**Attacker.**`; the edit rewords it and emphasises a word.
+    s.fixture.replace(CARBON, "Any entity that can send a message", "Anyone who can *send* a message");
+    let (code, _, stderr) = s.fixture.sigdoc(&["diff", "v0.2", "--format", "pdf", "-o", "changes.pdf"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = normalise(&pdf_text(&s.fixture.path().join("changes.pdf")));
+    for needle in ["Attacker.", "Any entity that", "Anyone who can send send a message"] {
+        assert!(contains(&text, needle), "the report lacks {needle:?}:\n{text}");
+    }
+    assert!(!text.contains('*'), "Markdown syntax in the report:\n{text}");
+}
+
+#[test]
 fn threat_filter_and_errors() {
     let s = scenario();
     let json = diff_json(&s.fixture, &["v0.1", "v0.2", "--threat", "carbon-forging"]);
