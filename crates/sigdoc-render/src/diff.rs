@@ -2,10 +2,10 @@
 //! renders in the house style, and compiled to PDF.
 
 use serde_json::{Value, json};
-use sigdoc_diff::{Detail, FieldDiff, Op, RecordChange, Report, Segment, Side, TreeDiff};
+use sigdoc_diff::{Detail, FieldDiff, NodeInfo, Op, RecordChange, Report, Segment, Side, TreeDiff};
 use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
 
-use crate::prose_diff::{sides, styled_segments};
+use crate::prose_diff::styled_segments;
 use crate::{Passes, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
 
 /// The report's template, beside the house templates it imports.
@@ -99,14 +99,30 @@ fn line(t: &str, text: String) -> Value {
     json!({"t": t, "text": text})
 }
 
-fn tree_items(tree: &TreeDiff, out: &mut Vec<Value>) {
-    for n in &tree.added {
+/// Added or removed nodes as an outline: the first node of a new (or dropped) subtree
+/// with its path from the root, the nodes below it indented under it by their goals
+/// alone, so that a replaced branch does not repeat its path on every line.
+fn node_lines(t: &str, nodes: &[NodeInfo], out: &mut Vec<Value>) {
+    let mut subtree: Option<&[String]> = None;
+    for n in nodes {
         let extra = if n.leaf { format!(" (cost {})", cost(n.cost)) } else { String::new() };
-        out.push(line("added", format!("{}{extra}", n.path.join(" › "))));
+        let depth = subtree
+            .filter(|root| n.path.len() > root.len() && n.path.starts_with(root))
+            .map(|root| n.path.len() - root.len());
+        let text = match depth {
+            Some(_) => format!("{}{extra}", n.goal),
+            None => {
+                subtree = Some(&n.path);
+                format!("{}{extra}", n.path.join(" › "))
+            }
+        };
+        out.push(json!({"t": t, "text": text, "depth": depth.unwrap_or(0)}));
     }
-    for n in &tree.removed {
-        out.push(line("removed", n.path.join(" › ")));
-    }
+}
+
+fn tree_items(tree: &TreeDiff, out: &mut Vec<Value>) {
+    node_lines("added", &tree.added, out);
+    node_lines("removed", &tree.removed, out);
     for c in &tree.changed {
         for a in &c.changes {
             out.push(old_new(
@@ -173,7 +189,7 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
                     };
                     // Approaches, their implementation issues and list items are Markdown;
                     // the diff keeps only their runs.
-                    let (old, new) = sides(w);
+                    let (old, new) = (sigdoc_diff::side(w, false), sigdoc_diff::side(w, true));
                     out.push(words_item(Some(label), w, Some((&old, &new))));
                 }
             }
@@ -355,4 +371,46 @@ pub fn render_diff(report: &Report, to: &Deliverables, options: &RenderOptions) 
     files.insert("/data/diff.json", serde_json::to_vec(&data).unwrap_or_default());
     let world = SigWorld::new(files, "/diff.typ", datetime(options.timestamp));
     compile(DocKind::Analysis, &world, &format!("{}-changes", to.sig.shortname), options, Passes::EvictUnused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(path: &[&str], cost: Option<f64>) -> NodeInfo {
+        NodeInfo {
+            path: path.iter().map(|g| (*g).to_owned()).collect(),
+            goal: (*path.last().expect("a goal")).to_owned(),
+            gate: None,
+            cost,
+            possible: true,
+            equipment: false,
+            leaf: cost.is_some(),
+        }
+    }
+
+    #[test]
+    fn an_added_branch_is_an_outline_under_its_first_node() {
+        let added = [
+            node(&["Root", "New branch"], None),
+            node(&["Root", "New branch", "Leaf a"], Some(2.0)),
+            node(&["Root", "New branch", "Inner", "Leaf b"], Some(1.0)),
+            node(&["Root", "Old branch", "Lone leaf"], Some(3.0)),
+        ];
+        let mut out = Vec::new();
+        node_lines("added", &added, &mut out);
+        let lines: Vec<(String, u64)> = out
+            .iter()
+            .map(|v| (v["text"].as_str().unwrap_or_default().to_owned(), v["depth"].as_u64().unwrap_or(99)))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Root › New branch".to_owned(), 0),
+                ("Leaf a (cost 2)".to_owned(), 1),
+                ("Leaf b (cost 1)".to_owned(), 2),
+                ("Root › Old branch › Lone leaf (cost 3)".to_owned(), 0),
+            ]
+        );
+    }
 }

@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde_json::{Value, json};
-use sigdoc_diff::{Op, Segment};
+use sigdoc_diff::Op;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 /// Above this many words on both sides together, the report falls back to the source
@@ -189,13 +189,6 @@ impl Reader {
     }
 }
 
-/// The two texts a source word diff compares. The new one exactly; the old one up to
-/// whitespace (kept words carry the new spacing), so prefer the texts where known.
-pub(crate) fn sides(words: &[Segment]) -> (String, String) {
-    let side = |skip: Op| words.iter().filter(|s| s.op != skip).map(|s| s.text.as_str()).collect::<String>();
-    (side(Op::Insert), side(Op::Delete))
-}
-
 /// The report's runs for a diff of two Markdown texts, compared as styled words; `None`
 /// when they are too long to compare word by word (the caller shows the source diff).
 ///
@@ -254,8 +247,9 @@ impl Runs {
             return;
         }
         // The space before a change stays outside it, so that no underline or strike
-        // runs into the gap.
-        if space_before {
+        // runs into the gap; struck and underlined words side by side need one to read.
+        let after_deletion = matches!(self.open, Some((Op::Delete, _))) && op == Op::Insert;
+        if space_before || after_deletion {
             self.out.push(json!({"op": "equal", "text": " "}));
         }
         let op_name = match op {
@@ -270,8 +264,6 @@ impl Runs {
 
 #[cfg(test)]
 mod tests {
-    use sigdoc_diff::diff_words;
-
     use super::*;
 
     fn runs(old: &str, new: &str) -> Vec<(String, String, Vec<String>)> {
@@ -362,10 +354,12 @@ mod tests {
     }
 
     #[test]
-    fn the_sides_of_a_source_diff_give_the_texts_back() {
-        let (old, new) = sides(&diff_words("one *two* three", "one *2* three four"));
-        assert_eq!(new, "one *2* three four");
-        assert_eq!(old.split_whitespace().collect::<Vec<_>>(), ["one", "*two*", "three"]);
+    fn words_replaced_at_a_paragraph_start_stay_apart() {
+        let got = runs("An attacker can.", "A local application can.");
+        assert_eq!(
+            got[..3],
+            [run("delete", "An attacker", &[]), run("equal", " ", &[]), run("insert", "A local application", &[])]
+        );
     }
 
     #[test]
