@@ -157,12 +157,23 @@ impl Reader {
     }
 
     /// The words of a run of text; whitespace inside and at its edges becomes spacing.
+    /// The parser splits text at characters that might have opened a style (`a*b`
+    /// arrives as three runs): a run that follows without a space continues the word.
     fn words(&mut self, text: &str, code: bool) {
         let style = self.style(code);
         if text.starts_with(char::is_whitespace) {
             self.pending_space = true;
         }
-        for word in text.split_whitespace() {
+        let mut words = text.split_whitespace().peekable();
+        if !self.pending_space
+            && let Some(Spaced { token: Token::Word { text: last, style: last_style }, .. }) = self.out.last_mut()
+            && *last_style == style
+            && let Some(first) = words.next()
+        {
+            last.push_str(first);
+            self.pending_space = true;
+        }
+        for word in words {
             self.word(word.to_owned(), style);
             self.pending_space = true;
         }
@@ -227,7 +238,14 @@ impl Runs {
     fn extend(&mut self, op: Op, tokens: &[Spaced]) {
         for t in tokens {
             match &t.token {
-                Token::Break if op == Op::Delete => self.word(op, Style::default(), "¶", true),
+                // A paragraph joined to the next: a struck pilcrow, apart from the words
+                // around it.
+                Token::Break if op == Op::Delete => {
+                    self.open = None;
+                    self.word(op, Style::default(), "¶", true);
+                    self.out.push(json!({"op": "equal", "text": " "}));
+                    self.open = None;
+                }
                 Token::Break => {
                     self.out.push(json!({"op": "break"}));
                     self.open = None;
@@ -360,6 +378,61 @@ mod tests {
             got[..3],
             [run("delete", "An attacker", &[]), run("equal", " ", &[]), run("insert", "A local application", &[])]
         );
+    }
+
+    /// Markdown made of pieces that open and close styles, blocks and lists.
+    fn markdown() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "[a-z]{1,6}",
+            Just(" ".to_owned()),
+            Just("\n".to_owned()),
+            Just("\n\n".to_owned()),
+            Just("*".to_owned()),
+            Just("**".to_owned()),
+            Just("`".to_owned()),
+            Just("- ".to_owned()),
+            Just("1. ".to_owned()),
+            Just("# ".to_owned()),
+            Just("<b>".to_owned()),
+            Just("[x](https://e.org)".to_owned()),
+            Just("| a | b |\n|---|---|\n".to_owned()),
+            Just("[^n]".to_owned()),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+    }
+
+    /// The words of the runs of one side, in order, with their styles.
+    fn side_words(value: &Value, skip: &str) -> Vec<(String, Value)> {
+        let runs = value.as_array().cloned().unwrap_or_default();
+        let kept = runs.iter().filter(|r| r["op"] != skip && r["op"] != "break" && r["text"] != "¶");
+        kept.flat_map(|r| {
+            let words: Vec<String> =
+                r["text"].as_str().unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+            words.into_iter().map(|w| (w, r["style"].clone())).collect::<Vec<_>>()
+        })
+        .collect()
+    }
+
+    fn token_words(markdown: &str) -> Vec<(String, Value)> {
+        let words = tokens(markdown).into_iter().filter_map(|t| match t.token {
+            Token::Word { text, style } => Some((text, json!(style.names()))),
+            Token::Break => None,
+        });
+        words
+            .flat_map(|(text, style)| {
+                text.split_whitespace().map(|w| (w.to_owned(), style.clone())).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn each_side_of_the_runs_is_that_side_s_words(old in markdown(), new in markdown()) {
+            let value = styled_segments(&old, &new).expect("short texts");
+            proptest::prop_assert_eq!(side_words(&value, "insert"), token_words(&old));
+            proptest::prop_assert_eq!(side_words(&value, "delete"), token_words(&new));
+        }
     }
 
     #[test]
