@@ -15,7 +15,8 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 /// diff, which compares long texts line by line first (Myers is O((N+M)·D)).
 const WORD_LIMIT: usize = 20_000;
 
-/// How a word is set.
+/// How a word is set. Struck-through prose is shown plain: in a report whose
+/// strike means deletion, it would read as deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Style {
     emph: bool,
