@@ -20,7 +20,7 @@ use rustc_hash::FxHasher;
 use sigdoc_model::{DocKind, History, HistoryEntry, Snapshot};
 
 use crate::error::git;
-use crate::paths::{belongs_to, normalize_root};
+use crate::paths::normalize_root;
 use crate::tags::ReleaseTag;
 use crate::text::{decode, format_date, initials, paragraphs};
 use crate::{GitError, Repo};
@@ -239,12 +239,12 @@ fn differs(doc: DocKind, worktree: &Snapshot, head: Option<&Snapshot>) -> bool {
     /// The document's files and the problems reported for them.
     type View<'s> = (Vec<(&'s String, &'s Vec<u8>)>, Vec<(&'s String, &'s String)>);
     fn view(doc: DocKind, s: &Snapshot) -> View<'_> {
-        let files: Vec<(&String, &Vec<u8>)> = s.files.iter().filter(|(p, _)| belongs_to(doc, p)).collect();
+        let files: Vec<(&String, &Vec<u8>)> = s.files.iter().filter(|(p, _)| doc.owns(p)).collect();
         let prefix = s.display_path("");
         let problems: Vec<_> = s
             .problems
             .iter()
-            .filter(|d| d.file.strip_prefix(&prefix).is_some_and(|p| belongs_to(doc, p)))
+            .filter(|d| d.file.strip_prefix(&prefix).is_some_and(|p| doc.owns(p)))
             .map(|d| (&d.file, &d.message))
             .collect();
         (files, problems)

@@ -1,7 +1,5 @@
 //! Path rules shared by the git and disk readers: the documents folder, symbolic links.
 
-use sigdoc_model::DocKind;
-
 use crate::GitError;
 
 /// Normalises the documents folder to `a/b` form (`""` for the repository root).
@@ -26,14 +24,6 @@ pub(crate) fn normalize_root(root: &str) -> Result<String, GitError> {
 /// Joins the documents folder and a path inside it.
 pub(crate) fn join(root: &str, path: &str) -> String {
     if root.is_empty() { path.to_owned() } else { format!("{root}/{path}") }
-}
-
-/// Whether a file (relative to the documents folder) belongs to a document.
-pub(crate) fn belongs_to(doc: DocKind, path: &str) -> bool {
-    doc.paths().iter().any(|p| match p.strip_suffix('/') {
-        Some(folder) => path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')),
-        None => path == *p,
-    })
 }
 
 /// What a path inside the documents folder is, as far as link resolution cares.
@@ -154,17 +144,6 @@ mod tests {
         assert!(normalize_root("/etc").is_err());
         assert!(normalize_root("../x").is_err());
         assert!(normalize_root("a/../b").is_err());
-    }
-
-    #[test]
-    fn documents_own_their_paths() {
-        assert!(belongs_to(DocKind::Process, "process.md"));
-        assert!(!belongs_to(DocKind::Process, "process.md.bak"));
-        assert!(belongs_to(DocKind::Analysis, "threats/a.yaml"));
-        assert!(belongs_to(DocKind::Analysis, "analysis.md"));
-        assert!(!belongs_to(DocKind::Analysis, "threats"));
-        assert!(!belongs_to(DocKind::Analysis, "threatsx/a.yaml"));
-        assert!(!belongs_to(DocKind::Template, "sig.yaml"));
     }
 
     #[test]

@@ -41,6 +41,14 @@ impl DocKind {
             DocKind::Analysis => &["analysis.md", "threats/"],
         }
     }
+
+    /// Whether a file (relative to the documents folder) is one of [`paths`](Self::paths).
+    pub fn owns(self, path: &str) -> bool {
+        self.paths().iter().any(|p| match p.strip_suffix('/') {
+            Some(folder) => path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')),
+            None => path == *p,
+        })
+    }
 }
 
 /// One entry of a revision history: a release, the unreleased commits after the newest
@@ -92,5 +100,21 @@ impl History {
     /// Whether the newest entry is a release, i.e. the build is exactly at a release.
     pub fn is_release(&self) -> bool {
         self.entries.first().is_some_and(|e| e.tag.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_own_their_paths() {
+        assert!(DocKind::Process.owns("process.md"));
+        assert!(!DocKind::Process.owns("process.md.bak"));
+        assert!(DocKind::Analysis.owns("threats/a.yaml"));
+        assert!(DocKind::Analysis.owns("analysis.md"));
+        assert!(!DocKind::Analysis.owns("threats"));
+        assert!(!DocKind::Analysis.owns("threatsx/a.yaml"));
+        assert!(!DocKind::Template.owns("sig.yaml"));
     }
 }

@@ -132,14 +132,7 @@ fn build_release(repo: &Path, cwd: &Path, root: &str, tag: &str) -> ReleaseResul
         .par_iter()
         .zip(histories.par_iter())
         .map(|(doc, history)| {
-            let attachments: Vec<String> = snapshot
-                .files
-                .keys()
-                .filter(|path| {
-                    doc.paths().iter().any(|p| path.as_str() == *p || (p.ends_with('/') && path.starts_with(p)))
-                })
-                .cloned()
-                .collect();
+            let attachments: Vec<String> = snapshot.files.keys().filter(|path| doc.owns(path)).cloned().collect();
             let options = RenderOptions { timestamp, attachments };
             render(*doc, deliverables, history, Some(snapshot), &options, Passes::KeepCache).map(|pdf| (*doc, pdf))
         })
