@@ -164,14 +164,8 @@ fn measure(label: &str, cmds: &[Cmd], runs: usize, before: &dyn Fn() -> io::Resu
     Ok(sample)
 }
 
-/// Two measurements taken in alternation (a, b, a, b, …), so that a drift in the
-/// machine's speed during the runs touches both sides alike.
-fn measure_side_by_side(a: (&str, &[Cmd]), b: (&str, &[Cmd]), runs: usize) -> io::Result<(Sample, Sample)> {
-    let [a, b] = measure_alternating([a, b], runs)?;
-    Ok((a, b))
-}
-
-/// Runs each side once per round, the sides in turn, so that drift hits all alike.
+/// Measurements taken in alternation (a, b, a, b, …), so that a drift in the machine's
+/// speed during the runs touches every side alike.
 fn measure_alternating<const N: usize>(sides: [(&str, &[Cmd]); N], runs: usize) -> io::Result<[Sample; N]> {
     let mut samples = sides.map(|(label, _)| Sample { label: label.to_owned(), ..Sample::default() });
     for _ in 0..runs {
@@ -358,7 +352,7 @@ impl Bench {
             "{} (three processes, one after the other)",
             cmds[2].shown().replace("analysis", "{process,template,analysis}")
         );
-        let (ours, theirs) = measure_side_by_side((&ours_label, &[build]), (&label, &cmds), self.runs)?;
+        let [ours, theirs] = measure_alternating([(&ours_label, &[build]), (&label, &cmds)], self.runs)?;
         let same = ["process", "template", "analysis"].iter().all(|d| {
             let text = |p: &Path| capture("pdftotext", &[&p.to_string_lossy(), "-"]);
             let ours = text(&repo.join(format!("out/{d}.pdf")));
@@ -469,7 +463,7 @@ impl Bench {
         let runs = self.runs.min(3);
         let label =
             format!("{} for each of the 20 tags, one after the other", builds[0].shown().replace("v0.1", "TAG"));
-        let (ours, theirs) = measure_side_by_side((&release.shown(), &[release]), (&label, &builds), runs)?;
+        let [ours, theirs] = measure_alternating([(&release.shown(), &[release]), (&label, &builds)], runs)?;
         let r = ratio(ours.median(), theirs.median());
         let verdict = format!(
             "Ratio release / builds: **{r:.2}×** (goal ≤ 0.6×: {}). The release also attaches each document's \
@@ -492,9 +486,11 @@ impl Bench {
         let large = generate(&self.work, "p5-1000-threats", 1000, 2000, 4)?;
         let runs = self.runs.min(3);
         let cmd = |dir: &Path| self.sig(&["build", "-q", "-o", "out"], dir);
-        let (s, l) = measure_side_by_side(
-            (&format!("{} — 100 threats", cmd(&small).shown()), &[cmd(&small)]),
-            (&format!("{} — 1,000 threats", cmd(&large).shown()), &[cmd(&large)]),
+        let [s, l] = measure_alternating(
+            [
+                (&format!("{} — 100 threats", cmd(&small).shown()), &[cmd(&small)]),
+                (&format!("{} — 1,000 threats", cmd(&large).shown()), &[cmd(&large)]),
+            ],
             runs,
         )?;
         let pages = capture("pdfinfo", &[&large.join("out/analysis.pdf").to_string_lossy()])
