@@ -50,6 +50,14 @@ pub enum GitError {
         /// The revision as the user gave it, `None` for the working tree.
         rev: Option<String>,
     },
+    /// The documents folder is a symbolic link, which sigdoc never follows: it could lead
+    /// anywhere on the machine.
+    LinkedRoot {
+        /// The documents folder relative to the repository root.
+        root: String,
+        /// The revision as the user gave it, `None` for the working tree.
+        rev: Option<String>,
+    },
     /// The documents folder is not a relative path inside the repository.
     InvalidRoot {
         /// The folder as given.
@@ -107,6 +115,13 @@ impl fmt::Display for GitError {
                     None => write!(f, "there is no folder `{root}` in the working tree")?,
                 }
                 write!(f, "; hint: pass --root DIR if the documents live elsewhere")
+            }
+            GitError::LinkedRoot { root, rev } => {
+                match rev {
+                    Some(rev) => write!(f, "`{root}` is a symbolic link at revision `{rev}`")?,
+                    None => write!(f, "`{root}` (or a folder above it) is a symbolic link in the working tree")?,
+                }
+                write!(f, "; sigdoc reads only a real folder of the repository; hint: commit the documents themselves")
             }
             GitError::InvalidRoot { root } => write!(
                 f,

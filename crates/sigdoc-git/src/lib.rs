@@ -8,12 +8,16 @@
 //! [`Snapshot`]: sigdoc_model::Snapshot
 //! [`History`]: sigdoc_model::History
 
+mod disk_folder;
 mod error;
 mod history;
+mod names;
 mod paths;
+mod reading;
 mod snapshot;
 mod tags;
 mod text;
+mod tree_folder;
 
 use std::path::{Path, PathBuf};
 
@@ -122,15 +126,16 @@ impl Repo {
             }
         })?;
         let tag = reference.filter(git2::Reference::is_tag).and_then(|r| r.shorthand().ok().map(str::to_owned));
-        match object.peel_to_commit() {
+        // Peeled as release tags are, so that a revision and the tag list agree on
+        // what a chain of tags leads to.
+        let target = tags::peel_tags(object)
+            .map_err(|problem| GitError::NotACommit { rev: rev.to_owned(), kind: problem.to_string() })?;
+        match target.peel_to_commit() {
             Ok(commit) => Ok((commit, tag)),
             Err(_) => {
-                // Name what the revision really is, seen through any tags.
-                let kind = tags::peel_tags(object).ok().and_then(|o| o.kind()).unwrap_or(ObjectType::Any);
-                let kind = match kind {
-                    ObjectType::Tree => "tree",
-                    ObjectType::Blob => "file (blob)",
-                    ObjectType::Tag => "tag",
+                let kind = match target.kind() {
+                    Some(ObjectType::Tree) => "tree",
+                    Some(ObjectType::Blob) => "file (blob)",
                     _ => "non-commit object",
                 };
                 Err(GitError::NotACommit { rev: rev.to_owned(), kind: kind.to_owned() })

@@ -36,6 +36,8 @@ pub(crate) enum Node {
     Link(Option<String>),
     /// Nothing, or something that is neither (a submodule, a socket).
     Missing,
+    /// A path through a name sigdoc refuses (see `names::check_name`).
+    Refused,
 }
 
 /// Why a symbolic link is not served.
@@ -47,25 +49,32 @@ pub(crate) enum LinkProblem {
     Dangling(String),
     /// The target is a folder; only files are served.
     Folder(String),
-    /// The target is not valid UTF-8.
+    /// The target is not valid UTF-8, or longer than any path.
     NotUtf8,
     /// A chain of links longer than any sane folder needs, or a loop.
     TooDeep,
+    /// The target goes through a name sigdoc refuses (`.git`, a control character).
+    Refused(String),
 }
 
 impl LinkProblem {
     /// The message of the diagnostic reported for the link.
     pub(crate) fn message(&self) -> String {
+        // Targets come from the repository: shown with control characters escaped.
+        let esc = |t: &str| crate::names::shown(t.as_bytes());
         match self {
             LinkProblem::Outside(t) => {
-                format!("symbolic link to `{t}` points outside the documents folder; refused")
+                format!("symbolic link to `{}` points outside the documents folder; refused", esc(t))
             }
             LinkProblem::Dangling(t) => {
-                format!("symbolic link to `{t}` points to nothing in the documents folder")
+                format!("symbolic link to `{}` points to nothing in the documents folder", esc(t))
             }
-            LinkProblem::Folder(t) => format!("symbolic link to folder `{t}` is not followed"),
-            LinkProblem::NotUtf8 => "symbolic link target is not valid UTF-8; refused".to_owned(),
+            LinkProblem::Folder(t) => format!("symbolic link to folder `{}` is not followed", esc(t)),
+            LinkProblem::NotUtf8 => "symbolic link target is not a path (not UTF-8, or too long); refused".to_owned(),
             LinkProblem::TooDeep => "too many levels of symbolic links; refused".to_owned(),
+            LinkProblem::Refused(t) => {
+                format!("symbolic link to `{}` goes through a file name sigdoc refuses; refused", esc(t))
+            }
         }
     }
 
@@ -97,6 +106,7 @@ pub(crate) fn follow_link(
             Node::File => return Ok(resolved),
             Node::Folder => return Err(LinkProblem::Folder(t)),
             Node::Missing => return Err(LinkProblem::Dangling(t)),
+            Node::Refused => return Err(LinkProblem::Refused(t)),
             Node::Link(next) => {
                 link = resolved;
                 target = next;

@@ -2,53 +2,59 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
-use git2::{ErrorCode, ObjectType, Odb, Oid, Tree};
-use sigdoc_model::{Diagnostic, MAX_FILE_SIZE, Snapshot, Source, sort_diagnostics};
+use git2::{ErrorCode, ObjectType, Status, StatusOptions, Tree};
+use sigdoc_model::{Snapshot, Source, sort_diagnostics};
 
+use crate::disk_folder::DiskFolder;
 use crate::error::{git, io as io_err};
-use crate::paths::{LinkProblem, Node, follow_link, join, normalize_root};
+use crate::paths::{join, normalize_root};
+use crate::reading::read_documents;
+use crate::tree_folder::TreeFolder;
 use crate::{GitError, Repo};
-
-/// The message for a file over [`MAX_FILE_SIZE`].
-const TOO_LARGE: &str = "file is larger than 1 MiB";
 
 /// Git's file mode of a symbolic link.
 const MODE_LINK: i32 = 0o120000;
 
-/// What a tree entry inside the documents folder is.
-enum Entry {
-    File(Oid),
-    Link(Oid),
-    Folder,
+/// What the documents folder's path names in a commit.
+pub(crate) enum DocumentsEntry<'r> {
+    /// A folder.
+    Folder(Tree<'r>),
+    /// A symbolic link, never followed.
+    Link,
+    /// Nothing, or a file.
+    Missing,
 }
 
 impl Repo {
     /// The files of the documents folder `root` at a revision, from git objects only.
     ///
     /// The working tree and the index are never looked at, so uncommitted edits do not
-    /// show. Files over [`MAX_FILE_SIZE`] and symbolic links leaving the folder are not
-    /// read; they are reported in `problems`. Submodules are skipped.
+    /// show. Only the files the format names are read (see [`sigdoc_model::layout`]);
+    /// refused names, files over [`sigdoc_model::MAX_FILE_SIZE`] and symbolic links
+    /// leaving the folder are reported in `problems`. Submodules are skipped.
     pub fn snapshot_at(&self, rev: &str, root: &str) -> Result<Snapshot, GitError> {
         let root = normalize_root(root)?;
         let (commit, _) = self.resolve_commit(rev)?;
         let source =
             Source::Commit { rev: rev.to_owned(), commit: commit.id().to_string(), time: commit.time().seconds() };
-        let tree = self
-            .documents_tree(&commit, &root)?
-            .ok_or_else(|| GitError::NoDocuments { root: root.clone(), rev: Some(rev.to_owned()) })?;
-        self.read_tree(&tree, root, source)
+        match self.documents_tree(&commit, &root)? {
+            DocumentsEntry::Folder(tree) => self.read_tree(tree, root, source),
+            DocumentsEntry::Link => Err(GitError::LinkedRoot { root, rev: Some(rev.to_owned()) }),
+            DocumentsEntry::Missing => Err(GitError::NoDocuments { root, rev: Some(rev.to_owned()) }),
+        }
     }
 
     /// The files of the documents folder `root` as they are on disk, uncommitted edits
-    /// included.
+    /// included, under the same rules as [`snapshot_at`](Self::snapshot_at).
     ///
-    /// Files that git ignores and does not track are left out, as are files over
-    /// [`MAX_FILE_SIZE`] and symbolic links that leave the folder (reported in
-    /// `problems`). The source records HEAD and whether any file differs from HEAD's
-    /// (added, removed or modified, untracked files included).
+    /// Files that git ignores and does not track are left out. A documents folder that is
+    /// (or lies under) a symbolic link is refused. A file git sees as unchanged (its own
+    /// comparison, with the checkout's filters such as `core.autocrlf`) is served as HEAD
+    /// holds it, so that a clean checkout reads exactly like HEAD. The source records
+    /// HEAD and whether any file differs from HEAD's.
     pub fn snapshot_worktree(&self, root: &str) -> Result<Snapshot, GitError> {
         self.worktree_and_head(root).map(|(worktree, _)| worktree)
     }
@@ -67,34 +73,29 @@ impl Repo {
                     time: commit.time().seconds(),
                 };
                 Some(match self.documents_tree(commit, &root)? {
-                    Some(tree) => self.read_tree(&tree, root.clone(), source)?,
-                    None => Snapshot { root: root.clone(), source, files: BTreeMap::new(), problems: Vec::new() },
+                    DocumentsEntry::Folder(tree) => self.read_tree(tree, root.clone(), source)?,
+                    DocumentsEntry::Link | DocumentsEntry::Missing => {
+                        Snapshot { root: root.clone(), source, files: BTreeMap::new(), problems: Vec::new() }
+                    }
                 })
             }
             None => None,
         };
 
-        let base = workdir.join(&root);
-        match fs::metadata(&base) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => return Err(no_worktree_documents(&root)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(no_worktree_documents(&root));
-            }
-            Err(e) => {
-                return Err(GitError::Io { path: base, source: e });
-            }
-        }
+        let base = real_folder(workdir, &root)?;
         let canonical_base = fs::canonicalize(&base).map_err(io_err(&base))?;
-        let reader = DiskReader { repo: self, root: &root, base, canonical_base, tracked: self.tracked_paths(&root)? };
+        let folder = DiskFolder { repo: self, root: &root, base, canonical_base, tracked: self.tracked_paths(&root)? };
         let mut snapshot = Snapshot {
             root: root.clone(),
             source: Source::WorkingTree { head: None, head_time: None, dirty: false },
             files: BTreeMap::new(),
             problems: Vec::new(),
         };
-        reader.walk("", &mut snapshot)?;
+        read_documents(&folder, &mut snapshot)?;
         sort_diagnostics(&mut snapshot.problems);
+        if let Some(head) = &head_snapshot {
+            self.serve_unchanged_from_head(&folder.base, &mut snapshot, head)?;
+        }
 
         let dirty = match &head_snapshot {
             Some(h) => h.files != snapshot.files || h.problems != snapshot.problems,
@@ -108,111 +109,76 @@ impl Repo {
         Ok((snapshot, head_snapshot))
     }
 
-    /// The tree of the documents folder in a commit, or `None` if it has no such folder.
+    /// Replaces the disk's bytes of every file that git considers unchanged since HEAD
+    /// by HEAD's: a checkout may have converted line endings (`core.autocrlf`, `eol`
+    /// attributes), and git's own comparison, filters included, says whether that is
+    /// all that differs. Files read through a link keep the disk's bytes: git compares
+    /// the link, not what it points at.
+    fn serve_unchanged_from_head(&self, base: &Path, snapshot: &mut Snapshot, head: &Snapshot) -> Result<(), GitError> {
+        let regular: Vec<&String> = snapshot
+            .files
+            .keys()
+            .filter(|path| head.files.contains_key(*path))
+            .filter(|path| fs::symlink_metadata(base.join(path)).is_ok_and(|m| m.file_type().is_file()))
+            .collect();
+        if regular.is_empty() {
+            return Ok(());
+        }
+        let mut options = StatusOptions::new();
+        options
+            .include_unmodified(true)
+            .include_untracked(false)
+            .include_ignored(false)
+            .exclude_submodules(true)
+            .disable_pathspec_match(true);
+        for path in &regular {
+            options.pathspec(join(&snapshot.root, path));
+        }
+        let statuses = self.repo.statuses(Some(&mut options)).map_err(git("comparing the working tree with HEAD"))?;
+        let unchanged: HashSet<String> = statuses
+            .iter()
+            .filter(|entry| entry.status() == Status::CURRENT)
+            .filter_map(|entry| entry.path().ok().map(str::to_owned))
+            .collect();
+        for (path, content) in &mut snapshot.files {
+            if unchanged.contains(&join(&snapshot.root, path))
+                && let Some(committed) = head.files.get(path)
+            {
+                content.clone_from(committed);
+            }
+        }
+        Ok(())
+    }
+
+    /// What the documents folder's path is in a commit.
     pub(crate) fn documents_tree<'r>(
         &'r self,
         commit: &git2::Commit<'r>,
         root: &str,
-    ) -> Result<Option<Tree<'r>>, GitError> {
+    ) -> Result<DocumentsEntry<'r>, GitError> {
         let tree = commit.tree().map_err(git("reading a commit's tree"))?;
         if root.is_empty() {
-            return Ok(Some(tree));
+            return Ok(DocumentsEntry::Folder(tree));
         }
         match tree.get_path(Path::new(root)) {
             Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
-                self.repo.find_tree(entry.id()).map(Some).map_err(git("reading the documents folder"))
+                self.repo.find_tree(entry.id()).map(DocumentsEntry::Folder).map_err(git("reading the documents folder"))
             }
-            Ok(_) => Ok(None),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Ok(entry) if entry.filemode() == MODE_LINK => Ok(DocumentsEntry::Link),
+            Ok(_) => Ok(DocumentsEntry::Missing),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(DocumentsEntry::Missing),
             Err(e) => Err(git("looking up the documents folder")(e)),
         }
     }
 
-    /// Reads every file of a documents tree into a snapshot.
-    fn read_tree(&self, tree: &Tree<'_>, root: String, source: Source) -> Result<Snapshot, GitError> {
-        let mut snapshot = Snapshot { root, source, files: BTreeMap::new(), problems: Vec::new() };
-        let mut entries = BTreeMap::new();
-        self.collect(tree, "", &mut entries, &mut snapshot)?;
+    /// Reads the files of a documents tree into a snapshot.
+    fn read_tree(&self, tree: Tree<'_>, root: String, source: Source) -> Result<Snapshot, GitError> {
         let odb = self.repo.odb().map_err(git("opening the object database"))?;
-
-        for (path, entry) in &entries {
-            let content = match entry {
-                Entry::Folder => continue,
-                Entry::File(oid) => read_blob(&odb, *oid)?,
-                Entry::Link(oid) => {
-                    let target = read_blob(&odb, *oid)?.and_then(|t| String::from_utf8(t).ok());
-                    let lookup = |p: &str| match entries.get(p) {
-                        _ if p.is_empty() => Node::Folder,
-                        Some(Entry::File(_)) => Node::File,
-                        Some(Entry::Folder) => Node::Folder,
-                        Some(Entry::Link(oid)) => {
-                            Node::Link(read_blob(&odb, *oid).ok().flatten().and_then(|t| String::from_utf8(t).ok()))
-                        }
-                        None => Node::Missing,
-                    };
-                    match follow_link(path, target, lookup) {
-                        Ok(resolved) => match entries.get(&resolved) {
-                            Some(Entry::File(oid)) => read_blob(&odb, *oid)?,
-                            // `follow_link` only returns paths it looked up as files.
-                            _ => {
-                                push_link_problem(&mut snapshot, path, &LinkProblem::Dangling(resolved));
-                                continue;
-                            }
-                        },
-                        Err(problem) => {
-                            push_link_problem(&mut snapshot, path, &problem);
-                            continue;
-                        }
-                    }
-                }
-            };
-            match content {
-                Some(content) => {
-                    snapshot.files.insert(path.clone(), content);
-                }
-                None => {
-                    let file = snapshot.display_path(path);
-                    snapshot.problems.push(Diagnostic::error(file, 0, 0, TOO_LARGE));
-                }
-            }
-        }
+        let folder = TreeFolder { repo: &self.repo, odb, tree };
+        let mut snapshot = Snapshot { root, source, files: BTreeMap::new(), problems: Vec::new() };
+        read_documents(&folder, &mut snapshot)?;
         sort_diagnostics(&mut snapshot.problems);
         Ok(snapshot)
-    }
-
-    /// Lists a tree's entries recursively by path; submodules are skipped.
-    fn collect(
-        &self,
-        tree: &Tree<'_>,
-        prefix: &str,
-        entries: &mut BTreeMap<String, Entry>,
-        snapshot: &mut Snapshot,
-    ) -> Result<(), GitError> {
-        for entry in tree.iter() {
-            let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
-                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
-                let file = snapshot.display_path(&join(prefix, &name));
-                snapshot.problems.push(Diagnostic::warning(file, 0, 0, "file name is not valid UTF-8; skipped"));
-                continue;
-            };
-            let path = join(prefix, name);
-            match entry.kind() {
-                Some(ObjectType::Tree) => {
-                    let subtree = self.repo.find_tree(entry.id()).map_err(git("reading a folder of the documents"))?;
-                    entries.insert(path.clone(), Entry::Folder);
-                    self.collect(&subtree, &path, entries, snapshot)?;
-                }
-                Some(ObjectType::Blob) if entry.filemode() == MODE_LINK => {
-                    entries.insert(path, Entry::Link(entry.id()));
-                }
-                Some(ObjectType::Blob) => {
-                    entries.insert(path, Entry::File(entry.id()));
-                }
-                // Submodules (commits) are other repositories' business.
-                _ => {}
-            }
-        }
-        Ok(())
     }
 
     /// Paths (relative to the repository) in the index under the documents folder, and
@@ -236,147 +202,23 @@ impl Repo {
     }
 }
 
-/// Reads a blob unless it is over [`MAX_FILE_SIZE`] (`None`), looking at its header first
-/// so that a huge blob is never inflated.
-fn read_blob(odb: &Odb<'_>, oid: Oid) -> Result<Option<Vec<u8>>, GitError> {
-    let (size, _) = odb.read_header(oid).map_err(git("reading a file of the documents"))?;
-    if size as u64 > MAX_FILE_SIZE {
-        return Ok(None);
-    }
-    let object = odb.read(oid).map_err(git("reading a file of the documents"))?;
-    Ok(Some(object.data().to_vec()))
-}
-
-fn push_link_problem(snapshot: &mut Snapshot, path: &str, problem: &LinkProblem) {
-    let file = snapshot.display_path(path);
-    let diagnostic = if problem.is_error() {
-        Diagnostic::error(file, 0, 0, problem.message())
-    } else {
-        Diagnostic::warning(file, 0, 0, problem.message())
-    };
-    snapshot.problems.push(diagnostic);
-}
-
-fn no_worktree_documents(root: &str) -> GitError {
-    GitError::NoDocuments { root: if root.is_empty() { ".".to_owned() } else { root.to_owned() }, rev: None }
-}
-
-/// Reads the documents folder from disk.
-struct DiskReader<'a> {
-    repo: &'a Repo,
-    /// The documents folder relative to the working tree.
-    root: &'a str,
-    /// The documents folder on disk.
-    base: PathBuf,
-    /// `base` with every link resolved, to check where a link really lands.
-    canonical_base: PathBuf,
-    /// Tracked paths (see [`Repo::tracked_paths`]).
-    tracked: HashSet<String>,
-}
-
-impl DiskReader<'_> {
-    fn walk(&self, folder: &str, snapshot: &mut Snapshot) -> Result<(), GitError> {
-        let dir = self.base.join(folder);
-        let entries = fs::read_dir(&dir).map_err(io_err(&dir))?;
-        for entry in entries {
-            let entry = entry.map_err(io_err(&dir))?;
-            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let file = snapshot.display_path(&join(folder, &name));
-                snapshot.problems.push(Diagnostic::warning(file, 0, 0, "file name is not valid UTF-8; skipped"));
-                continue;
-            };
-            // A nested repository's git directory, or the repository's own when the
-            // documents folder is the repository root.
-            if name == ".git" {
-                continue;
-            }
-            let path = join(folder, &name);
-            let file_type = entry.file_type().map_err(io_err(entry.path()))?;
-            if self.ignored(&path)? {
-                continue;
-            }
-            if file_type.is_dir() {
-                self.walk(&path, snapshot)?;
-            } else if file_type.is_file() {
-                self.insert(snapshot, &path, &self.base.join(&path))?;
-            } else if file_type.is_symlink() {
-                let target = fs::read_link(entry.path()).map_err(io_err(entry.path()))?;
-                match follow_link(&path, target.to_str().map(str::to_owned), |p| self.node(p)) {
-                    Ok(resolved) => {
-                        // Lexically inside is not enough on disk: a folder on the way may
-                        // itself be a link to elsewhere.
-                        let real = self.base.join(&resolved);
-                        match fs::canonicalize(&real) {
-                            Ok(real) if real.starts_with(&self.canonical_base) => {
-                                self.insert(snapshot, &path, &real)?
-                            }
-                            Ok(_) => {
-                                let problem = LinkProblem::Outside(target.to_string_lossy().into_owned());
-                                push_link_problem(snapshot, &path, &problem);
-                            }
-                            Err(_) => {
-                                let problem = LinkProblem::Dangling(target.to_string_lossy().into_owned());
-                                push_link_problem(snapshot, &path, &problem);
-                            }
-                        }
-                    }
-                    Err(problem) => push_link_problem(snapshot, &path, &problem),
-                }
-            }
-            // Sockets, pipes and devices are never documents (and reading a pipe blocks).
-        }
-        Ok(())
-    }
-
-    /// Reads a regular file into the snapshot under `path`, or reports it as too large.
-    fn insert(&self, snapshot: &mut Snapshot, path: &str, real: &Path) -> Result<(), GitError> {
-        match read_limited(real).map_err(io_err(real))? {
-            Some(content) => {
-                snapshot.files.insert(path.to_owned(), content);
-            }
-            None => {
-                let file = snapshot.display_path(path);
-                snapshot.problems.push(Diagnostic::error(file, 0, 0, TOO_LARGE));
-            }
-        }
-        Ok(())
-    }
-
-    /// What a path inside the documents folder is on disk, without following a final link.
-    fn node(&self, path: &str) -> Node {
-        if path.is_empty() {
-            return Node::Folder;
-        }
-        let full = self.base.join(path);
-        match fs::symlink_metadata(&full) {
+/// The documents folder on disk, refused when it or a folder between it and the working
+/// tree is a symbolic link: that could lead anywhere on the machine, while git objects
+/// can only ever hold the link itself.
+fn real_folder(workdir: &Path, root: &str) -> Result<std::path::PathBuf, GitError> {
+    let missing = || GitError::NoDocuments { root: if root.is_empty() { ".".into() } else { root.into() }, rev: None };
+    let mut path = workdir.to_owned();
+    for part in root.split('/').filter(|p| !p.is_empty()) {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => {
-                Node::Link(fs::read_link(&full).ok().and_then(|t| t.to_str().map(str::to_owned)))
+                return Err(GitError::LinkedRoot { root: root.to_owned(), rev: None });
             }
-            Ok(meta) if meta.is_dir() => Node::Folder,
-            Ok(meta) if meta.is_file() => Node::File,
-            _ => Node::Missing,
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => return Err(missing()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(missing()),
+            Err(e) => return Err(GitError::Io { path, source: e }),
         }
     }
-
-    /// Whether git ignores an untracked path (relative to the documents folder).
-    fn ignored(&self, path: &str) -> Result<bool, GitError> {
-        let in_repo = join(self.root, path);
-        if self.tracked.contains(&in_repo) {
-            return Ok(false);
-        }
-        self.repo.repo.is_path_ignored(&in_repo).map_err(git("reading .gitignore rules"))
-    }
-}
-
-/// Reads a file unless it is over [`MAX_FILE_SIZE`] (`None`); never reads more than the
-/// limit, even if the file grows meanwhile.
-fn read_limited(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    let file = fs::File::open(path)?;
-    if file.metadata()?.len() > MAX_FILE_SIZE {
-        return Ok(None);
-    }
-    let mut content = Vec::new();
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut content)?;
-    Ok((content.len() as u64 <= MAX_FILE_SIZE).then_some(content))
+    Ok(path)
 }

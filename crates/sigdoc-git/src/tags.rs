@@ -95,9 +95,12 @@ impl Repo {
             let message = tag.and_then(|t| t.message_bytes()).map(|m| decode(m, None));
             let tagger_time = tag.and_then(|t| t.tagger()).map(|s| s.when().seconds());
             let annotated = tag.is_some();
-            let Ok(target) = peel_tags(object.clone()) else {
-                out.skipped.push(SkippedTag { name, kind: "missing object".to_owned() });
-                continue;
+            let target = match peel_tags(object.clone()) {
+                Ok(target) => target,
+                Err(problem) => {
+                    out.skipped.push(SkippedTag { name, kind: problem.to_string() });
+                    continue;
+                }
             };
             let Some(commit) = target.as_commit() else {
                 let kind = match target.kind() {
@@ -129,16 +132,36 @@ impl Repo {
     }
 }
 
+/// The most tags a chain of tags may hold: git itself peels a few at most.
+const MAX_TAG_CHAIN: usize = 32;
+
+/// Why a chain of tags leads to no object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PeelProblem {
+    /// A tag points at an object the repository does not have.
+    Missing,
+    /// More than [`MAX_TAG_CHAIN`] tags in a row: a crafted repository.
+    TooLong,
+}
+
+impl fmt::Display for PeelProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PeelProblem::Missing => write!(f, "missing object"),
+            PeelProblem::TooLong => write!(f, "chain of more than {MAX_TAG_CHAIN} tags"),
+        }
+    }
+}
+
 /// Follows tag objects (a tag of a tag, too) to the first object that is not a tag.
-pub(crate) fn peel_tags(mut object: git2::Object<'_>) -> Result<git2::Object<'_>, git2::Error> {
-    // Bounded: a chain of tags longer than this is a crafted repository.
-    for _ in 0..32 {
+pub(crate) fn peel_tags(mut object: git2::Object<'_>) -> Result<git2::Object<'_>, PeelProblem> {
+    for _ in 0..=MAX_TAG_CHAIN {
         match object.as_tag() {
-            Some(tag) => object = tag.target()?,
+            Some(tag) => object = tag.target().map_err(|_| PeelProblem::Missing)?,
             None => return Ok(object),
         }
     }
-    Err(git2::Error::from_str("too many levels of tags"))
+    Err(PeelProblem::TooLong)
 }
 
 /// The version a tag stands for: its name without a leading `v` before a digit.

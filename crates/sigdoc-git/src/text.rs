@@ -1,16 +1,15 @@
 //! Text from git objects made presentable: dates, messages, names, initials.
 
+use sigdoc_model::clamp_time;
 use time::OffsetDateTime;
 
 /// Formats seconds since the Unix epoch as a `YYYY-MM-DD` date in UTC.
 ///
 /// Times outside the years 1–9999 (possible in hand-made commits) are clamped to the
-/// epoch rather than failing.
+/// first or last day of that range, as everything that dates a document clamps them
+/// ([`sigdoc_model::clamp_time`]).
 pub fn format_date(seconds: i64) -> String {
-    let date = OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH).date();
-    if !(1..=9999).contains(&date.year()) {
-        return "1970-01-01".to_owned();
-    }
+    let date = OffsetDateTime::from_unix_timestamp(clamp_time(seconds)).unwrap_or(OffsetDateTime::UNIX_EPOCH).date();
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 
@@ -73,7 +72,12 @@ mod tests {
         assert_eq!(format_date(1_735_689_600), "2025-01-01");
         assert_eq!(format_date(1_735_689_600 + 86_399), "2025-01-01");
         assert_eq!(format_date(1_741_046_400), "2025-03-04");
-        assert_eq!(format_date(i64::MAX), "1970-01-01");
+        assert_eq!(format_date(i64::MAX), "9999-12-31");
+        assert_eq!(format_date(253_402_300_800), "9999-12-31");
+        assert_eq!(format_date(i64::MIN), "0001-01-01");
+        assert_eq!(format_date(-62_135_596_801), "0001-01-01");
+        assert_eq!(format_date(-62_135_596_800), "0001-01-01");
+        assert_eq!(format_date(-1), "1969-12-31");
     }
 
     #[test]

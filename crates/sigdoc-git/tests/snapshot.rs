@@ -113,18 +113,54 @@ fn oversized_files_are_refused_not_read() {
     let mut fx = Fixture::new();
     let big = "x".repeat(MAX_FILE_SIZE as usize + 1);
     let limit = "y".repeat(MAX_FILE_SIZE as usize);
-    let tree = with(&documents("one"), &[("documents/big.txt", Some(&big)), ("documents/limit.txt", Some(&limit))]);
+    let tree = with(
+        &documents("one"),
+        &[("documents/threats/big.yaml", Some(&big)), ("documents/threats/limit.yaml", Some(&limit))],
+    );
     fx.commit("main", &[], &tree, "Big");
     fx.checkout();
     let repo = Repo::open(fx.path()).unwrap();
 
     for snapshot in [repo.snapshot_at("HEAD", "documents").unwrap(), repo.snapshot_worktree("documents").unwrap()] {
-        assert!(snapshot.get("big.txt").is_none());
-        assert_eq!(snapshot.get("limit.txt").map(<[u8]>::len), Some(MAX_FILE_SIZE as usize));
+        assert!(snapshot.get("threats/big.yaml").is_none());
+        assert_eq!(snapshot.get("threats/limit.yaml").map(<[u8]>::len), Some(MAX_FILE_SIZE as usize));
         assert_eq!(snapshot.problems.len(), 1, "{:?}", snapshot.problems);
         let problem = &snapshot.problems[0];
         assert!(problem.is_error());
-        assert_eq!(problem.to_string(), "documents/big.txt:0:0: error: file is larger than 1 MiB");
+        assert_eq!(problem.to_string(), "documents/threats/big.yaml:0:0: error: file is larger than 1 MiB");
+    }
+}
+
+#[test]
+fn only_the_files_the_format_names_are_read() {
+    let mut fx = Fixture::new();
+    let tree = with(
+        &documents("one"),
+        &[
+            ("documents/README.md", Some("notes")),
+            ("documents/images/big.png", Some(&"x".repeat(MAX_FILE_SIZE as usize + 1))),
+            ("documents/threats/notes.md", Some("notes")),
+            ("documents/threats/notes.txt", Some("notes")),
+            ("documents/threats/.gitkeep", Some("")),
+            ("documents/threats/old/b.yaml", Some("id: b\n")),
+        ],
+    );
+    fx.commit("main", &[], &tree, "Extras");
+    fx.checkout();
+    let repo = Repo::open(fx.path()).unwrap();
+    for snapshot in [repo.snapshot_at("HEAD", "documents").unwrap(), repo.snapshot_worktree("documents").unwrap()] {
+        assert_eq!(
+            snapshot.files.keys().collect::<Vec<_>>(),
+            ["analysis.md", "process.md", "sig.yaml", "template.yaml", "threats/a.yaml"]
+        );
+        let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "documents/threats/notes.txt:0:0: warning: not a threat file (threats/<id>.yaml); ignored",
+                "documents/threats/old:0:0: warning: folders inside threats/ are not read (a threat is threats/<id>.yaml)",
+            ]
+        );
     }
 }
 
@@ -135,29 +171,33 @@ fn symlinks_inside_are_served_and_outside_refused() {
     let link = |target: &str| (LINK, target.as_bytes().to_vec());
     tree.insert("documents/threats/b.yaml".into(), link("a.yaml"));
     tree.insert("documents/threats/c.yaml".into(), link("../threats/b.yaml"));
-    tree.insert("documents/passwd.yaml".into(), link("/etc/passwd"));
+    tree.insert("documents/threats/passwd.yaml".into(), link("/etc/passwd"));
     tree.insert("documents/threats/up.yaml".into(), link("../../src/main.rs"));
-    tree.insert("documents/dangling.yaml".into(), link("nothing.yaml"));
-    tree.insert("documents/folder".into(), link("threats"));
+    tree.insert("documents/threats/dangling.yaml".into(), link("nothing.yaml"));
+    tree.insert("documents/references.yaml".into(), link("threats"));
+    // Not a file the format names: never read, so never followed.
+    tree.insert("documents/passwd.yaml".into(), link("/etc/passwd"));
     fx.commit("main", &[], &tree, "Links");
     fx.checkout();
     let repo = Repo::open(fx.path()).unwrap();
-    assert!(std::fs::symlink_metadata(fx.path().join("documents/passwd.yaml")).unwrap().is_symlink());
+    assert!(std::fs::symlink_metadata(fx.path().join("documents/threats/passwd.yaml")).unwrap().is_symlink());
 
     for snapshot in [repo.snapshot_at("HEAD", "documents").unwrap(), repo.snapshot_worktree("documents").unwrap()] {
         let a = snapshot.get("threats/a.yaml").unwrap();
         assert_eq!(snapshot.get("threats/b.yaml"), Some(a));
         assert_eq!(snapshot.get("threats/c.yaml"), Some(a));
-        for refused in ["passwd.yaml", "threats/up.yaml", "dangling.yaml", "folder"] {
+        for refused in
+            ["threats/passwd.yaml", "threats/up.yaml", "threats/dangling.yaml", "references.yaml", "passwd.yaml"]
+        {
             assert!(snapshot.get(refused).is_none(), "{refused} was served");
         }
         let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             problems,
             [
-                "documents/dangling.yaml:0:0: error: symbolic link to `nothing.yaml` points to nothing in the documents folder",
-                "documents/folder:0:0: warning: symbolic link to folder `threats` is not followed",
-                "documents/passwd.yaml:0:0: error: symbolic link to `/etc/passwd` points outside the documents folder; refused",
+                "documents/references.yaml:0:0: warning: symbolic link to folder `threats` is not followed",
+                "documents/threats/dangling.yaml:0:0: error: symbolic link to `nothing.yaml` points to nothing in the documents folder",
+                "documents/threats/passwd.yaml:0:0: error: symbolic link to `/etc/passwd` points outside the documents folder; refused",
                 "documents/threats/up.yaml:0:0: error: symbolic link to `../../src/main.rs` points outside the documents folder; refused",
             ]
         );
@@ -172,18 +212,23 @@ fn symlinks_on_disk_through_an_outside_folder_are_refused() {
     std::fs::write(outside.path().join("secret.yaml"), b"secret").unwrap();
     // Lexically inside (`escape/secret.yaml`), but `escape` leads out of the folder.
     std::os::unix::fs::symlink(outside.path(), fx.path().join("documents/escape")).unwrap();
-    std::os::unix::fs::symlink("escape/secret.yaml", fx.path().join("documents/threats/../sneaky.yaml")).unwrap();
-    let fifo = fx.path().join("documents/pipe");
+    std::os::unix::fs::symlink("../escape/secret.yaml", fx.path().join("documents/threats/sneaky.yaml")).unwrap();
+    let fifo = fx.path().join("documents/threats/pipe.yaml");
     let made_fifo = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
 
     let repo = Repo::open(fx.path()).unwrap();
     let snapshot = repo.snapshot_worktree("documents").unwrap();
     assert!(snapshot.files.values().all(|c| c != b"secret"));
-    assert!(snapshot.get("sneaky.yaml").is_none());
-    let messages: Vec<_> = snapshot.problems.iter().map(|p| (p.file.as_str(), p.is_error())).collect();
-    assert!(messages.contains(&("documents/sneaky.yaml", true)), "{messages:?}");
+    assert!(snapshot.get("threats/sneaky.yaml").is_none());
+    let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "documents/threats/sneaky.yaml:0:0: error: symbolic link to `../escape/secret.yaml` points outside the documents folder; refused"
+        ]
+    );
     if made_fifo {
-        assert!(snapshot.get("pipe").is_none());
+        assert!(snapshot.get("threats/pipe.yaml").is_none());
     }
 }
 
@@ -291,7 +336,7 @@ fn empty_and_bare_repositories() {
 }
 
 #[test]
-fn non_utf8_names_are_skipped_with_a_warning() {
+fn non_utf8_names_are_refused() {
     let mut fx = Fixture::new();
     let tree = documents("one");
     let root = fx.repo.find_tree(fx.tree(&tree)).unwrap();
@@ -309,6 +354,6 @@ fn non_utf8_names_are_skipped_with_a_warning() {
 
     let snapshot = Repo::open(fx.path()).unwrap().snapshot_at("HEAD", "documents").unwrap();
     assert_eq!(snapshot.files.len(), 5);
-    assert_eq!(snapshot.problems.len(), 1);
-    assert!(!snapshot.problems[0].is_error());
+    let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems, ["documents/caf\u{fffd}.yaml:0:0: error: a file name that is not valid UTF-8; refused"]);
 }

@@ -2,6 +2,19 @@
 
 use serde::Serialize;
 
+/// The earliest time a revision is dated by: 0001-01-01T00:00:00Z.
+pub const EARLIEST_TIME: i64 = -62_135_596_800;
+
+/// The latest time a revision is dated by: 9999-12-31T23:59:59Z.
+pub const LATEST_TIME: i64 = 253_402_300_799;
+
+/// A commit's time brought into the years 1–9999, the dates that histories, title pages
+/// and PDF metadata can all write: a hand-made commit may claim any second, and every
+/// place that shows it must show the same date.
+pub fn clamp_time(seconds: i64) -> i64 {
+    seconds.clamp(EARLIEST_TIME, LATEST_TIME)
+}
+
 /// The three deliverables, each built into one PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -45,9 +45,6 @@ pub struct Snapshot {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Files larger than this are refused: nothing in a documents folder needs more.
-pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
-
 impl Snapshot {
     /// A snapshot of in-memory files, for tests and for the embedded example.
     pub fn from_files<P: Into<String>, C: Into<Vec<u8>>>(
