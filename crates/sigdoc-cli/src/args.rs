@@ -132,6 +132,10 @@ pub struct ReleaseArgs {
     /// How many releases to build at once.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 2)]
     pub jobs: usize,
+    /// Replace the files sigdoc writes in release folders that already hold files (other
+    /// files there are kept).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Which revision to read.

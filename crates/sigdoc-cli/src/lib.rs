@@ -4,7 +4,9 @@ mod args;
 mod cmd;
 mod console;
 mod error;
+pub mod output;
 mod report;
+pub mod terminal;
 mod workspace;
 
 use std::ffi::OsString;
@@ -24,6 +26,12 @@ use workspace::Workspace;
 
 /// Runs sigdoc with real standard streams and the current directory.
 pub fn main() -> ExitCode {
+    // An interrupted build leaves no temporary file behind (a killed one leaves them for
+    // the next run into the same folder to remove).
+    let _ = ctrlc::set_handler(|| {
+        output::remove_temporaries();
+        std::process::exit(130);
+    });
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
@@ -61,7 +69,8 @@ pub fn run(
         Ok(()) => 0,
         Err(e) => {
             if !matches!(e, CliError::InvalidDocuments) || !console.quiet {
-                let _ = writeln!(console.err, "sigdoc: {e}");
+                // Messages quote revisions, tags and paths, some from the repository.
+                let _ = writeln!(console.err, "sigdoc: {}", terminal::terminal_safe_lines(&e.to_string()));
             }
             e.exit_code()
         }
@@ -74,7 +83,9 @@ fn dispatch(cli: &Cli, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliE
         Command::Build(args) => cmd::build::run(&open(args.rev.rev.as_deref())?, args, cwd, console),
         Command::Check(args) => cmd::check::run(&open(args.rev.rev.as_deref())?, args, console),
         Command::History(args) => cmd::history::run(&open(args.rev.rev.as_deref())?, args, console),
-        Command::Release(args) => cmd::release::run(&open(None)?, args, cwd, console),
+        Command::Release(args) => {
+            cmd::release::run(&Workspace::open_current(cli.repo.as_deref(), cwd, &cli.root)?, args, cwd, console)
+        }
         Command::Schema(args) => cmd::schema::run(&open(args.rev.rev.as_deref())?, args, console),
         Command::New(args) => cmd::new::run(&open(None)?, args, console),
         Command::Init(args) => cmd::init::run(args, &cli.root, cwd, console),

@@ -9,6 +9,7 @@ use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, Repo};
 use sigdoc_model::{Deliverables, DocKind, History, Loaded, Sig, Snapshot};
 
 use crate::error::CliError;
+use crate::output::Places;
 
 /// The documents at one revision, loaded and checked.
 pub struct Workspace {
@@ -28,10 +29,18 @@ pub struct Workspace {
 impl Workspace {
     /// Opens the repository (given or discovered from `cwd`) and reads the documents' files.
     pub fn open(repo: Option<&Path>, cwd: &Path, root: &str, rev: Option<&str>) -> Result<Workspace, CliError> {
-        let repo = match repo {
-            Some(path) => Repo::open(&cwd.join(path))?,
-            None => Repo::discover(cwd)?,
-        };
+        Workspace::read(open_repo(repo, cwd)?, root, rev)
+    }
+
+    /// The working tree, or HEAD in a bare repository: the current settings (`sig.yaml`'s
+    /// release tag pattern) wherever there are any.
+    pub fn open_current(repo: Option<&Path>, cwd: &Path, root: &str) -> Result<Workspace, CliError> {
+        let repo = open_repo(repo, cwd)?;
+        let rev = if repo.workdir().is_none() { Some("HEAD") } else { None };
+        Workspace::read(repo, root, rev)
+    }
+
+    fn read(repo: Repo, root: &str, rev: Option<&str>) -> Result<Workspace, CliError> {
         let snapshot = match rev {
             Some(rev) => repo.snapshot_at(rev, root)?,
             None => repo.snapshot_worktree(root)?,
@@ -48,6 +57,11 @@ impl Workspace {
     pub fn into_loaded(self) -> Loaded {
         let snapshot = &self.snapshot;
         self.loaded.into_inner().unwrap_or_else(|| load(snapshot))
+    }
+
+    /// The places no output may go: the git directory, the documents folder.
+    pub fn places(&self) -> Places {
+        Places::of(&self.repo, &self.root)
     }
 
     /// The loaded deliverables.
@@ -87,11 +101,20 @@ impl Workspace {
     /// else the revision's commit time, never the clock.
     pub fn timestamp(&self) -> i64 {
         let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok());
-        match (&self.rev, epoch) {
+        let time = match (&self.rev, epoch) {
             (None, Some(epoch)) => epoch,
             _ => self.snapshot.time().or(epoch).unwrap_or(0),
-        }
+        };
+        sigdoc_model::clamp_time(time)
     }
+}
+
+/// The repository at `repo` (relative to `cwd`), or the one containing `cwd`.
+fn open_repo(repo: Option<&Path>, cwd: &Path) -> Result<Repo, CliError> {
+    Ok(match repo {
+        Some(path) => Repo::open(&cwd.join(path))?,
+        None => Repo::discover(cwd)?,
+    })
 }
 
 /// Parses `--only` and `history DOC` names.

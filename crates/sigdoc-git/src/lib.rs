@@ -11,7 +11,6 @@
 mod disk_folder;
 mod error;
 mod history;
-mod names;
 mod paths;
 mod reading;
 mod snapshot;
@@ -100,6 +99,16 @@ impl Repo {
     /// The git directory (`.git`).
     pub fn git_dir(&self) -> PathBuf {
         self.repo.path().to_owned()
+    }
+
+    /// The folders that hold the repository's own files: the git directory and, for a
+    /// linked working tree, the common one it shares with the main working tree.
+    pub fn git_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.repo.path().to_owned()];
+        if self.repo.commondir() != self.repo.path() {
+            dirs.push(self.repo.commondir().to_owned());
+        }
+        dirs
     }
 
     /// Whether this is a shallow clone, whose earlier history is missing.

@@ -61,7 +61,7 @@ impl LinkProblem {
     /// The message of the diagnostic reported for the link.
     pub(crate) fn message(&self) -> String {
         // Targets come from the repository: shown with control characters escaped.
-        let esc = |t: &str| crate::names::shown(t.as_bytes());
+        let esc = |t: &str| sigdoc_model::names::shown(t.as_bytes());
         match self {
             LinkProblem::Outside(t) => {
                 format!("symbolic link to `{}` points outside the documents folder; refused", esc(t))

@@ -10,8 +10,8 @@ use sigdoc_model::layout::{
 use sigdoc_model::{Diagnostic, Snapshot};
 
 use crate::GitError;
-use crate::names::{check_name, shown};
 use crate::paths::{LinkProblem, Node, follow_link, join};
+use sigdoc_model::names::{check_name, shown};
 
 /// What an entry of a folder is, without following a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ mod history;
 pub mod layout;
 mod load;
 mod mentions;
+pub mod names;
 mod process;
 mod reader;
 mod references;

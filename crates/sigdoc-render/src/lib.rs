@@ -143,13 +143,13 @@ fn template_files() -> MemoryFiles {
 
 /// The date of a timestamp, as Typst sees it.
 fn datetime(timestamp: i64) -> Option<Datetime> {
-    let t = time::OffsetDateTime::from_unix_timestamp(timestamp).ok()?;
+    let t = time::OffsetDateTime::from_unix_timestamp(sigdoc_model::clamp_time(timestamp)).ok()?;
     Datetime::from_ymd_hms(t.year(), t.month().into(), t.day(), t.hour(), t.minute(), t.second())
 }
 
 /// `YYYY-MM-DD` of a timestamp (UTC).
 pub fn date_string(timestamp: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(timestamp) {
+    match time::OffsetDateTime::from_unix_timestamp(sigdoc_model::clamp_time(timestamp)) {
         Ok(t) => format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()),
         Err(_) => "1970-01-01".into(),
     }

@@ -8,6 +8,7 @@ mod corpus;
 mod diff;
 mod escaping;
 mod history;
+mod hostile;
 mod release;
 mod revisions;
 mod scaffold;

@@ -22,7 +22,9 @@ fn releases_carry_sources_checksums_and_no_draft_marking() {
     let fixture = released();
     let (code, out, err) = fixture.sigdoc(&["release", "v0.1", "v0.2", "-o", "rel"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out.lines().count(), 6, "{out}");
+    // Every file written is named: three PDFs and the checksums of each release.
+    assert_eq!(out.lines().count(), 8, "{out}");
+    assert!(out.lines().any(|l| l == "rel/v0.2/SHA256SUMS"), "{out}");
     for (tag, version) in [("v0.1", "0.1"), ("v0.2", "0.2")] {
         let dir = fixture.path().join("rel").join(tag);
         for doc in ["process", "template", "analysis"] {

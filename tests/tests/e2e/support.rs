@@ -121,14 +121,66 @@ impl Fixture {
     /// Stages every change of the working tree (additions, edits, deletions) and commits it
     /// as Ada Lovelace, dated one day after the previous commit; returns the full id.
     pub fn commit(&mut self, message: &str) -> String {
+        let tree = self.staged_tree();
+        let time = EPOCH + self.commits * 86_400;
+        self.commit_tree(message, tree, time)
+    }
+
+    /// Commits like [`commit`](Self::commit), dated `time` (seconds since the epoch),
+    /// written byte for byte: libgit2 will not write a date past the year 9999.
+    pub fn commit_at(&mut self, message: &str, time: i64) -> String {
+        let tree = self.staged_tree();
+        let mut raw = format!("tree {tree}\n");
+        if let Some(parent) = self.repo.head().ok().and_then(|h| h.target()) {
+            raw.push_str(&format!("parent {parent}\n"));
+        }
+        let who = "Ada Lovelace <ada@example.org>";
+        raw.push_str(&format!("author {who} {time} +0000\ncommitter {who} {time} +0000\n\n{message}\n"));
+        let oid =
+            self.repo.odb().expect("object database").write(git2::ObjectType::Commit, raw.as_bytes()).expect("commit");
+        let head = self.repo.find_reference("HEAD").expect("HEAD");
+        let branch = head.symbolic_target().ok().flatten().expect("HEAD names a branch").to_owned();
+        self.repo.reference(&branch, oid, true, "commit").expect("move the branch");
+        self.commits += 1;
+        oid.to_string()
+    }
+
+    /// Commits the working tree plus entries that git itself would never write: each is
+    /// `(folder, mode, name, content)`, the folder a path in the tree (`documents/threats`).
+    pub fn commit_with_raw_entries(&mut self, message: &str, entries: &[(&str, &str, &[u8], &[u8])]) -> String {
+        let mut tree = self.staged_tree();
+        for (folder, mode, name, content) in entries {
+            let blob = self.repo.blob(content).expect("write blob");
+            let parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+            tree = insert_raw(&self.repo, tree, &parts, (mode, name, blob));
+        }
+        let time = EPOCH + self.commits * 86_400;
+        self.commit_tree(message, tree, time)
+    }
+
+    /// Sets a setting of the repository's own configuration.
+    pub fn config(&self, key: &str, value: &str) {
+        self.repo.config().expect("repository config").set_str(key, value).expect("set config");
+    }
+
+    /// Writes HEAD's files into the working tree again, as a fresh checkout would.
+    pub fn checkout_again(&self) {
+        let mut options = git2::build::CheckoutBuilder::new();
+        options.force();
+        self.repo.checkout_head(Some(&mut options)).expect("checkout");
+    }
+
+    fn staged_tree(&mut self) -> Oid {
         let mut index = self.repo.index().expect("open index");
         index.add_all(["*"], IndexAddOption::DEFAULT, None).expect("git add");
         index.update_all(["*"], None).expect("git add -u");
         index.write().expect("write index");
-        let tree_id = index.write_tree().expect("write tree");
-        let tree = self.repo.find_tree(tree_id).expect("find tree");
-        let time = Time::new(EPOCH + self.commits * 86_400, 0);
-        let signature = Signature::new("Ada Lovelace", "ada@example.org", &time).expect("signature");
+        index.write_tree().expect("write tree")
+    }
+
+    fn commit_tree(&mut self, message: &str, tree: Oid, time: i64) -> String {
+        let tree = self.repo.find_tree(tree).expect("find tree");
+        let signature = Signature::new("Ada Lovelace", "ada@example.org", &Time::new(time, 0)).expect("signature");
         let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         let oid = self.repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &parents).expect("commit");
@@ -183,10 +235,116 @@ impl Fixture {
         files
     }
 
-    /// Runs sigdoc on this repository, from its working tree.
-    pub fn sigdoc(&self, args: &[&str]) -> (u8, String, String) {
-        sigdoc(args, self.path())
+    /// Every file of the working tree outside `.git`, with its bytes.
+    pub fn tree_files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        let mut stack = vec![self.path().to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read folder") {
+                let entry = entry.expect("directory entry");
+                let path = entry.path();
+                let kind = entry.file_type().expect("file type");
+                if path == self.path().join(".git") {
+                    continue;
+                }
+                if kind.is_dir() {
+                    stack.push(path);
+                } else {
+                    let rel = path.strip_prefix(self.path()).expect("inside the fixture").to_owned();
+                    let bytes = if kind.is_symlink() {
+                        std::fs::read_link(&path).expect("read link").into_os_string().into_encoded_bytes()
+                    } else {
+                        std::fs::read(&path).unwrap_or_default()
+                    };
+                    files.insert(rel, bytes);
+                }
+            }
+        }
+        files
     }
+
+    /// Runs sigdoc on this repository, from its working tree, and checks what every run
+    /// must leave alone: `.git` stays byte for byte as it was, and no file outside the
+    /// command's output (`-o`, `--emit-typst`, the documents for `init` and `new`) appears,
+    /// changes or goes.
+    pub fn sigdoc(&self, args: &[&str]) -> (u8, String, String) {
+        let (git_before, tree_before) = (self.git_dir_files(), self.tree_files());
+        let result = sigdoc(args, self.path());
+        assert!(self.git_dir_files() == git_before, "sigdoc {args:?} changed .git");
+        let allowed = outputs_of(args);
+        let tree_after = self.tree_files();
+        let changed = tree_before
+            .keys()
+            .chain(tree_after.keys())
+            .filter(|path| tree_before.get(*path) != tree_after.get(*path))
+            .filter(|path| !allowed.iter().any(|out| path.starts_with(out)));
+        let changed: Vec<&PathBuf> = changed.collect();
+        assert!(changed.is_empty(), "sigdoc {args:?} touched files outside its output: {changed:?}");
+        result
+    }
+}
+
+/// `tree` with `entry` added in the folder at `path`, written byte for byte so that its
+/// name may be anything; entries are kept in git's order.
+fn insert_raw(repo: &Repository, tree: Oid, path: &[&str], entry: (&str, &[u8], Oid)) -> Oid {
+    let tree = repo.find_tree(tree).expect("find tree");
+    let mut entries: Vec<(String, Vec<u8>, Oid)> =
+        tree.iter().map(|e| (format!("{:o}", e.filemode()), e.name_bytes().to_vec(), e.id())).collect();
+    match path.split_first() {
+        None => entries.push((entry.0.to_owned(), entry.1.to_vec(), entry.2)),
+        Some((first, rest)) => {
+            let slot = entries.iter().position(|e| e.1 == first.as_bytes());
+            let inner = match slot {
+                Some(i) => entries.remove(i).2,
+                None => repo.treebuilder(None).expect("tree builder").write().expect("empty tree"),
+            };
+            let inner = insert_raw(repo, inner, rest, entry);
+            entries.push(("40000".to_owned(), first.as_bytes().to_vec(), inner));
+        }
+    }
+    let key = |(mode, name, _): &(String, Vec<u8>, Oid)| {
+        let mut k = name.clone();
+        if mode == "40000" {
+            k.push(b'/');
+        }
+        k
+    };
+    entries.sort_by_key(key);
+    let mut raw = Vec::new();
+    for (mode, name, oid) in &entries {
+        raw.extend_from_slice(mode.as_bytes());
+        raw.push(b' ');
+        raw.extend_from_slice(name);
+        raw.push(0);
+        raw.extend_from_slice(oid.as_bytes());
+    }
+    repo.odb().expect("object database").write(git2::ObjectType::Tree, &raw).expect("write tree")
+}
+
+/// The folders (or file) a command line may write into, relative to the working tree.
+fn outputs_of(args: &[&str]) -> Vec<PathBuf> {
+    let value = |names: &[&str]| {
+        args.iter().position(|a| names.contains(a)).and_then(|i| args.get(i + 1)).map(|v| PathBuf::from(*v))
+    };
+    let root = value(&["--root"]).unwrap_or_else(|| "documents".into());
+    let command = args.iter().find(|a| ["build", "release", "diff", "init", "new"].contains(a));
+    let mut outputs = Vec::new();
+    match command.copied() {
+        Some("build") => {
+            outputs.push(value(&["-o", "--output"]).unwrap_or_else(|| "out".into()));
+            outputs.extend(value(&["--emit-typst"]));
+        }
+        Some("release") => outputs.push(value(&["-o", "--output"]).unwrap_or_else(|| "release".into())),
+        Some("diff") => outputs.extend(value(&["-o", "--output"])),
+        Some("init") => {
+            let dir = args.iter().skip_while(|a| **a != "init").nth(1).filter(|a| !a.starts_with('-'));
+            outputs.push(dir.map_or_else(PathBuf::new, PathBuf::from).join(&root));
+        }
+        Some("new") => outputs.push(root),
+        _ => {}
+    }
+    // `./x` and `x` name the same place.
+    outputs.into_iter().map(|p| p.components().filter(|c| *c != std::path::Component::CurDir).collect()).collect()
 }
 
 /// Runs sigdoc in-process with `--repo <cwd> --color never` before `args`; returns the exit

@@ -1,7 +1,6 @@
 //! `sigdoc build`: check, typeset, and write the PDFs atomically.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -11,12 +10,18 @@ use sigdoc_render::{Passes, RenderOptions, Rendered, render};
 use crate::args::BuildArgs;
 use crate::console::Console;
 use crate::error::CliError;
+use crate::output::OutputDir;
 use crate::report;
+use crate::terminal::terminal_safe;
 use crate::workspace::{Workspace, parse_docs};
 
 /// Checks the documents, renders the requested ones and writes them to the output folder.
 pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
     let docs = parse_docs(&args.only)?;
+    // Where the files go is checked before anything is built.
+    let places = ws.places();
+    let out = OutputDir::new(&args.output, cwd, &places)?;
+    let emit = args.emit_typst.as_deref().map(|dir| OutputDir::new(dir, cwd, &places)).transpose()?;
     report::print_human(console, &ws.snapshot, &ws.loaded().diagnostics);
     if ws.loaded().has_errors() {
         console.info("nothing was written");
@@ -24,8 +29,8 @@ pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'
     }
     let histories = ws.histories(&docs)?;
     let options = RenderOptions { timestamp: ws.timestamp(), attachments: Vec::new() };
-    if let Some(dir) = &args.emit_typst {
-        emit_typst(&cwd.join(dir), ws, &docs, &histories, &options)?;
+    if let Some(emit) = &emit {
+        emit_typst(emit, ws, &docs, &histories, &options, console)?;
     }
     let started = Instant::now();
     // Documents compile in parallel and share fonts, library and Typst's caches.
@@ -42,18 +47,19 @@ pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'
         let pdf = result?;
         if console.verbose {
             for w in &pdf.warnings {
-                console.info(format!("{}.pdf: typst {w}", doc.name()));
+                console.info(format!("{}.pdf: typst {}", doc.name(), terminal_safe(&w.to_string())));
             }
         }
         outputs.push((doc, pdf));
     }
-    let out_dir = cwd.join(&args.output);
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|source| CliError::Io { what: format!("cannot create {}", args.output.display()), source })?;
+    // All or nothing: every PDF is written before any replaces its predecessor.
+    let mut batch = out.batch(console)?;
     for (doc, pdf) in &outputs {
-        let path = out_dir.join(format!("{}.pdf", doc.name()));
-        write_atomically(&path, &pdf.pdf)?;
-        console.out_line(args.output.join(format!("{}.pdf", doc.name())).display());
+        batch.add(&format!("{}.pdf", doc.name()), &pdf.pdf)?;
+    }
+    batch.commit()?;
+    for (doc, pdf) in &outputs {
+        console.out_line(out.shown().join(format!("{}.pdf", doc.name())).display());
         if console.verbose {
             console.info(format!("  {} pages", pdf.pages));
         }
@@ -67,35 +73,24 @@ pub fn run(ws: &Workspace, args: &BuildArgs, cwd: &Path, console: &mut Console<'
 /// Writes the Typst input of each document (main files, templates, data, documents) so
 /// that the stock `typst` CLI can compile exactly what sigdoc compiles.
 fn emit_typst(
-    dir: &Path,
+    dir: &OutputDir,
     ws: &Workspace,
     docs: &[DocKind],
     histories: &[sigdoc_model::History],
     options: &RenderOptions,
+    console: &mut Console<'_>,
 ) -> Result<(), CliError> {
+    let mut batch = dir.batch(console)?;
+    let mut written = std::collections::BTreeSet::new();
     for (doc, history) in docs.iter().zip(histories) {
         let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options, None);
         let files = sigdoc_render::world_files(*doc, &data, Some(&ws.snapshot));
         for (path, bytes) in files.sorted() {
-            let target = dir.join(path.trim_start_matches('/'));
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|source| CliError::Io { what: format!("cannot create {}", parent.display()), source })?;
+            // Templates and documents are the same in every world: written once.
+            if written.insert(path.to_owned()) {
+                batch.add(path.trim_start_matches('/'), bytes.as_slice())?;
             }
-            write_atomically(&target, bytes.as_slice())?;
         }
     }
-    Ok(())
-}
-
-/// Writes a file through a temporary file in the same folder and a rename, so that a
-/// failure leaves the previous file in place and never a partial one.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let io = |source| CliError::Io { what: format!("cannot write {}", path.display()), source };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    batch.commit()
 }

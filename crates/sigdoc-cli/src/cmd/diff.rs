@@ -6,13 +6,14 @@ use std::path::Path;
 
 use serde_json::Value;
 use sigdoc_diff::{Detail, Diff, FieldDiff, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
+use sigdoc_model::names::is_unprintable;
 use sigdoc_model::{Severity, Source};
 
 use crate::Cli;
 use crate::args::{Color, DiffArgs, DiffFormat};
-use crate::cmd::build::write_atomically;
 use crate::console::Console;
 use crate::error::CliError;
+use crate::output::{OutputDir, is_plain_name};
 use crate::workspace::Workspace;
 
 /// One revision as the command line resolved it, with its documents.
@@ -61,9 +62,10 @@ pub(crate) fn warn_errors(rev: &Revision, console: &mut Console<'_>) {
             None => "sigdoc check".to_owned(),
         };
         console.info(format!(
-            "warning: {} has {errors} error{} (see `{check}`); parts that could not be read are compared as missing",
-            rev.side.label(),
-            if errors == 1 { "" } else { "s" }
+            "warning: {} has {errors} error{} (see `{}`); parts that could not be read are compared as missing",
+            flat(&rev.side.label()),
+            if errors == 1 { "" } else { "s" },
+            flat(&check)
         ));
     }
 }
@@ -81,6 +83,11 @@ pub fn run(cli: &Cli, args: &DiffArgs, cwd: &Path, console: &mut Console<'_>) ->
         (from.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), to)
     });
     let (from, to) = (from?, to?);
+    // Where the report goes is checked before it is made.
+    let target = match &args.output {
+        Some(path) => Some(output_file(path, cwd, &to.ws)?),
+        None => None,
+    };
     warn_errors(&from, console);
     warn_errors(&to, console);
     let mut diff = sigdoc_diff::diff(from.ws.deliverables(), to.ws.deliverables());
@@ -109,16 +116,29 @@ pub fn run(cli: &Cli, args: &DiffArgs, cwd: &Path, console: &mut Console<'_>) ->
             sigdoc_render::render_diff(&report, to.ws.deliverables(), &options)?.pdf
         }
     };
-    match &args.output {
-        Some(path) => {
-            write_atomically(&cwd.join(path), &bytes)?;
+    match (&target, &args.output) {
+        (Some((folder, name)), Some(path)) => {
+            let mut batch = folder.batch(console)?;
+            batch.add(name, &bytes)?;
+            batch.commit()?;
             console.out_line(path.display());
         }
-        None => {
+        _ => {
             let _ = console.out.write_all(&bytes);
         }
     }
     Ok(())
+}
+
+/// The folder and file name of `-o FILE`, checked like every output folder.
+fn output_file(path: &Path, cwd: &Path, ws: &Workspace) -> Result<(OutputDir, String), CliError> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| is_plain_name(n))
+        .ok_or_else(|| CliError::Usage(format!("-o {}: give a file name, such as changes.pdf", path.display())))?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Ok((OutputDir::new(folder, cwd, &ws.places())?, name.to_owned()))
 }
 
 /// ANSI styles, or nothing when colour is off.
@@ -168,11 +188,13 @@ fn describe(side: &Side) -> String {
         parts.push(if side.worktree { format!("HEAD {short} + edits") } else { short.to_owned() });
     }
     parts.extend(side.date.clone());
-    if parts.is_empty() { side.label() } else { format!("{} ({})", side.label(), parts.join(", ")) }
+    let label = flat(&side.label());
+    if parts.is_empty() { label } else { format!("{label} ({})", parts.join(", ")) }
 }
 
-/// Whitespace collapsed (a space kept at either end), so that prose reads on one line.
-fn flat(text: &str) -> String {
+/// Whitespace collapsed (a space kept at either end), so that prose reads on one line,
+/// and control characters escaped.
+pub(crate) fn flat(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -183,7 +205,12 @@ fn flat(text: &str) -> String {
                 out.push(' ');
             }
             space = false;
-            out.push(c);
+            // Repository text: a terminal must show an escape sequence, not obey it.
+            if is_unprintable(c) {
+                out.extend(c.escape_unicode());
+            } else {
+                out.push(c);
+            }
         }
     }
     if space && !out.is_empty() {
@@ -259,21 +286,21 @@ fn cost(c: Option<f64>) -> String {
 fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
     for n in &tree.added {
         let extra = if n.leaf { format!(" (cost {})", cost(n.cost)) } else { String::new() };
-        out.push(st.added(&format!("+ {}{extra}", n.path.join(" › "))));
+        out.push(st.added(&format!("+ {}{extra}", flat(&n.path.join(" › ")))));
     }
     for n in &tree.removed {
-        out.push(st.removed(&format!("- {}", n.path.join(" › "))));
+        out.push(st.removed(&format!("- {}", flat(&n.path.join(" › ")))));
     }
     for c in &tree.changed {
         let what: Vec<String> =
             c.changes.iter().map(|a| format!("{} {} → {}", a.attr, value_line(&a.old), value_line(&a.new))).collect();
-        out.push(format!("~ {}: {}", c.path.join(" › "), what.join("; ")));
+        out.push(format!("~ {}: {}", flat(&c.path.join(" › ")), what.join("; ")));
     }
     if tree.cheapest.changed {
         let show = |c: &Option<sigdoc_diff::Cheapest>| match c {
             None => "(no tree)".to_owned(),
             Some(c) if !c.possible => "none feasible".to_owned(),
-            Some(c) => format!("{} ({})", cost(c.cost), c.leaves.join(", ")),
+            Some(c) => format!("{} ({})", cost(c.cost), flat(&c.leaves.join(", "))),
         };
         out.push(format!("cheapest attack: {} → {}", show(&tree.cheapest.old), show(&tree.cheapest.new)));
     }
@@ -292,13 +319,13 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
         Some(Detail::Tree { tree }) => tree_lines(tree, st, &mut out),
         Some(Detail::References { references }) => {
             for r in &references.added {
-                out.push(st.added(&format!("+ {}", r.id)));
+                out.push(st.added(&format!("+ {}", flat(&r.id))));
             }
             for r in &references.removed {
-                out.push(st.removed(&format!("- {}", r.id)));
+                out.push(st.removed(&format!("- {}", flat(&r.id))));
             }
             for n in &references.notes_changed {
-                out.push(format!("~ {}: {}", n.id, words_line(&n.words, st)));
+                out.push(format!("~ {}: {}", flat(&n.id), words_line(&n.words, st)));
             }
         }
         Some(Detail::Items { items }) => {
@@ -330,14 +357,15 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
 }
 
 fn threat_block(t: &ThreatDiff, st: &Style, out: &mut String) {
-    let renamed = t.old_name.as_ref().map(|o| format!(" (was: {o})")).unwrap_or_default();
-    out.push_str(&format!("{} {}: {}{renamed}\n", st.meta("changed"), st.bold(&t.id), t.name));
+    let renamed = t.old_name.as_ref().map(|o| format!(" (was: {})", flat(o))).unwrap_or_default();
+    out.push_str(&format!("{} {}: {}{renamed}\n", st.meta("changed"), st.bold(&flat(&t.id)), flat(&t.name)));
     for f in &t.fields {
         let lines = field_lines(f, st);
+        let label = flat(&f.label);
         if let [one] = lines.as_slice() {
-            out.push_str(&format!("    {}: {one}\n", f.label));
+            out.push_str(&format!("    {label}: {one}\n"));
         } else {
-            out.push_str(&format!("    {}:\n", f.label));
+            out.push_str(&format!("    {label}:\n"));
             for l in lines {
                 out.push_str(&format!("        {l}\n"));
             }
@@ -355,7 +383,7 @@ fn records(title: &str, list: &[RecordChange], st: &Style, out: &mut String) {
             Some(words) => words_line(words, st),
             None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
         };
-        out.push_str(&format!("    {}: {line}\n", r.what));
+        out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
     }
 }
 
@@ -385,11 +413,11 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
     }
     let prio = |p: Option<u32>| p.map_or_else(|| "no priority".to_owned(), |p| format!("priority {p}"));
     for t in &d.summary.added {
-        out.push_str(&st.added(&format!("added   {}: {} ({})", t.id, t.name, prio(t.priority))));
+        out.push_str(&st.added(&format!("added   {}: {} ({})", flat(&t.id), flat(&t.name), prio(t.priority))));
         out.push('\n');
     }
     for t in &d.summary.removed {
-        out.push_str(&st.removed(&format!("removed {}: {} ({})", t.id, t.name, prio(t.priority))));
+        out.push_str(&st.removed(&format!("removed {}: {} ({})", flat(&t.id), flat(&t.name), prio(t.priority))));
         out.push('\n');
     }
     for t in &d.threats.changed {
@@ -402,11 +430,11 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
         out.push_str(&format!("\n{}\n", st.bold("Template")));
         for f in &tpl.added {
             let req = if f.required { ", required" } else { "" };
-            out.push_str(&st.added(&format!("    + field {} ({}{req})", f.key, f.kind.name())));
+            out.push_str(&st.added(&format!("    + field {} ({}{req})", flat(&f.key), f.kind.name())));
             out.push('\n');
         }
         for f in &tpl.removed {
-            out.push_str(&st.removed(&format!("    - field {} ({})", f.key, f.kind.name())));
+            out.push_str(&st.removed(&format!("    - field {} ({})", flat(&f.key), f.kind.name())));
             out.push('\n');
         }
         let mut rest = tpl.changed.clone();
@@ -416,7 +444,7 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
                 Some(words) => words_line(words, &st),
                 None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
             };
-            out.push_str(&format!("    {}: {line}\n", r.what));
+            out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
         }
     }
     records("Analysis", &docs.analysis, &st, &mut out);
@@ -425,7 +453,7 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
         out.push_str(&format!("\n{}\n", st.bold("Threats the new template or scales leave invalid")));
         for i in &d.invalidated {
             for r in &i.reasons {
-                out.push_str(&format!("    {}: {r}\n", i.id));
+                out.push_str(&format!("    {}: {}\n", flat(&i.id), flat(r)));
             }
         }
     }

@@ -5,6 +5,7 @@ use sigdoc_model::History;
 use crate::args::{Format, HistoryArgs};
 use crate::console::Console;
 use crate::error::CliError;
+use crate::terminal::{terminal_safe, terminal_safe_lines};
 use crate::workspace::{Workspace, parse_docs};
 
 /// Prints the history of one document, or of all three.
@@ -34,20 +35,22 @@ pub fn run(ws: &Workspace, args: &HistoryArgs, console: &mut Console<'_>) -> Res
 }
 
 fn print_human(history: &History, console: &mut Console<'_>) {
+    // Tags, names and subjects come from the repository: printed escaped.
+    let safe = |text: &str| terminal_safe(text).into_owned();
     console.out_line(format!("# {}", history.document.name()));
     if history.entries.is_empty() {
         console.out_line("  (no commits touch this document yet)");
     }
     for e in &history.entries {
         let at = match (&e.tag, &e.commit) {
-            (Some(tag), _) => format!(" [{tag}]"),
+            (Some(tag), _) => format!(" [{}]", safe(tag)),
             (None, Some(c)) => format!(" ({})", &c[..c.len().min(7)]),
             (None, None) => " (uncommitted)".into(),
         };
-        let who = if e.initials.is_empty() { String::new() } else { format!(" — {}", e.initials.join(", ")) };
-        console.out_line(format!("\n## {}{at} — {}{who}", e.version, e.date));
+        let who = if e.initials.is_empty() { String::new() } else { format!(" — {}", safe(&e.initials.join(", "))) };
+        console.out_line(format!("\n## {}{at} — {}{who}", safe(&e.version), e.date));
         for remark in &e.remarks {
-            console.out_line(format!("  - {}", remark.replace('\n', "\n    ")));
+            console.out_line(format!("  - {}", terminal_safe_lines(remark).replace('\n', "\n    ")));
         }
     }
     if history.truncated {

@@ -1,12 +1,15 @@
 //! `sigdoc init [DIR]`: a documents folder with a small working example that `check` and
 //! `build` accept, to start from.
 
-use std::io::{ErrorKind, Write};
+use std::io::ErrorKind;
 use std::path::Path;
+
+use sigdoc_git::Repo;
 
 use crate::args::InitArgs;
 use crate::console::Console;
 use crate::error::CliError;
+use crate::output::{OutputDir, Places};
 
 /// The example, relative to the documents folder; compiled in so that the binary alone
 /// can start a project.
@@ -27,8 +30,12 @@ pub fn run(args: &InitArgs, root: &str, cwd: &Path, console: &mut Console<'_>) -
     if Path::new(root).is_absolute() || root.split(['/', '\\']).any(|part| part == "..") {
         return Err(CliError::Usage(format!("--root {root} must be a folder inside the project")));
     }
-    let io = |what: String| move |source| CliError::Io { what, source };
-    if let Ok(mut entries) = std::fs::read_dir(&folder)
+    // Inside a repository, never into its git directory nor through one of its links.
+    let places = first_existing(&folder)
+        .and_then(|dir| Repo::discover(dir).ok())
+        .map_or_else(Places::default, |repo| Places::of(&repo, root).without_documents());
+    let out = OutputDir::new(&shown, cwd, &places)?;
+    if let Ok(mut entries) = std::fs::read_dir(out.real_path())
         && entries.next().is_some()
     {
         return Err(CliError::Io {
@@ -36,15 +43,12 @@ pub fn run(args: &InitArgs, root: &str, cwd: &Path, console: &mut Console<'_>) -
             source: std::io::Error::new(ErrorKind::AlreadyExists, "the folder exists and is not empty"),
         });
     }
+    let mut batch = out.batch(console)?;
     for (rel, text) in EXAMPLE {
-        let path = folder.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(format!("cannot create {}", parent.display())))?;
-        }
-        let what = format!("cannot create {}", shown.join(rel).display());
-        let mut file =
-            std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(io(what.clone()))?;
-        file.write_all(text.as_bytes()).map_err(io(what))?;
+        batch.add(rel, text.as_bytes())?;
+    }
+    batch.commit()?;
+    for (rel, _) in EXAMPLE {
         console.out_line(shown.join(rel).display());
     }
     let inside = if project == Path::new(".") { String::new() } else { format!("cd {} && ", project.display()) };
@@ -53,4 +57,9 @@ pub fn run(args: &InitArgs, root: &str, cwd: &Path, console: &mut Console<'_>) -
         shown.display()
     ));
     Ok(())
+}
+
+/// The nearest folder of `path` (itself or a parent) that exists.
+fn first_existing(path: &Path) -> Option<&Path> {
+    path.ancestors().find(|p| p.is_dir())
 }

@@ -10,7 +10,7 @@ use sigdoc_model::{Deliverables, DocKind, Source};
 
 use crate::Cli;
 use crate::args::{Color, Format, LogArgs};
-use crate::cmd::diff::{Revision, field_lines, open};
+use crate::cmd::diff::{Revision, field_lines, flat, open};
 use crate::console::Console;
 use crate::error::CliError;
 
@@ -168,7 +168,7 @@ pub fn run(cli: &Cli, args: &LogArgs, cwd: &Path, console: &mut Console<'_>) -> 
 fn print_human(id: &str, entries: &[Entry], color: bool, console: &mut Console<'_>) {
     let st = crate::cmd::diff::Style::new(color);
     if entries.is_empty() {
-        console.out_line(format!("{id}: no changes in the history"));
+        console.out_line(format!("{}: no changes in the history", flat(id)));
     }
     for (i, e) in entries.iter().enumerate() {
         if i > 0 {
@@ -176,17 +176,18 @@ fn print_human(id: &str, entries: &[Entry], color: bool, console: &mut Console<'
         }
         let at = match (&e.commit, &e.tag) {
             (None, _) => "uncommitted edits".to_owned(),
-            (Some(c), Some(tag)) => format!("{} [{tag}]", &c[..c.len().min(7)]),
-            (Some(c), None) => format!("{} ({})", &c[..c.len().min(7)], e.version.as_deref().unwrap_or("")),
+            (Some(c), Some(tag)) => format!("{} [{}]", &c[..c.len().min(7)], flat(tag)),
+            (Some(c), None) => format!("{} ({})", &c[..c.len().min(7)], flat(e.version.as_deref().unwrap_or(""))),
         };
         let date = e.date.as_deref().unwrap_or("");
-        console.out_line(st.heading(&format!("{at} {date} — {} {id}: {}", e.change, e.name)));
+        console.out_line(st.heading(&format!("{at} {date} — {} {}: {}", e.change, flat(id), flat(&e.name))));
         for f in &e.fields {
             let lines = field_lines(f, &st);
+            let label = flat(&f.label);
             if let [one] = lines.as_slice() {
-                console.out_line(format!("    {}: {one}", f.label));
+                console.out_line(format!("    {label}: {one}"));
             } else {
-                console.out_line(format!("    {}:", f.label));
+                console.out_line(format!("    {label}:"));
                 for l in lines {
                     console.out_line(format!("        {l}"));
                 }

@@ -50,6 +50,11 @@ pub fn run(ws: &Workspace, args: &NewArgs, console: &mut Console<'_>) -> Result<
     };
     let path = workdir.join(&ws.root).join(&rel);
     let io = |source| CliError::Io { what: format!("cannot create {shown}"), source };
+    // The documents folder is real (the snapshot refuses a link); `threats` must be too.
+    let threats = workdir.join(&ws.root).join("threats");
+    if std::fs::symlink_metadata(&threats).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io(std::io::Error::other("threats/ is a symbolic link; sigdoc writes only into a real folder")));
+    }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io)?;
     }

@@ -1,7 +1,7 @@
 //! `sigdoc release`: reproducible release PDFs from tags, with their sources attached.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,10 +11,11 @@ use sigdoc_model::DocKind;
 use sigdoc_render::{Passes, RenderOptions, render};
 
 use crate::args::ReleaseArgs;
-use crate::cmd::build::write_atomically;
 use crate::console::Console;
 use crate::error::CliError;
+use crate::output::{Batch, OutputDir, Places, is_plain_name};
 use crate::report;
+use crate::terminal::terminal_safe;
 use crate::workspace::Workspace;
 
 /// One release's files, rendered in memory before anything is written.
@@ -32,12 +33,12 @@ struct Failure {
 
 type ReleaseResult = Result<Release, Box<Failure>>;
 
-/// Builds the requested release tags and writes each into `DIR/TAG/` at once.
+/// Builds the requested release tags and writes them all into `DIR/TAG/` at once.
 pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
     let pattern = base.deliverables().sig.tags.clone();
     let known = base.repo.release_tags(&pattern)?;
     for skipped in &known.skipped {
-        console.info(format!("warning: {skipped}"));
+        console.info(format!("warning: {}", terminal_safe(&skipped.to_string())));
     }
     let tags: Vec<String> =
         if args.all { known.tags.iter().map(|t| t.name.clone()).collect() } else { args.tags.clone() };
@@ -47,9 +48,12 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
         return Err(CliError::UnknownReleases { asked: unknown, pattern, known });
     }
     if tags.is_empty() {
-        console.info(format!("no release tags match \"{pattern}\""));
+        console.info(format!("no release tags match \"{}\"", terminal_safe(&pattern)));
         return Ok(());
     }
+    // Every release's folder is checked before anything is built or written.
+    let out = OutputDir::new(&args.output, cwd, &base.places())?;
+    check_targets(&out, &tags, args.force, &base.places())?;
     let root = base.root.clone();
     let repo_path = base.repo.workdir().unwrap_or_else(|| base.repo.git_dir());
     // git2 repositories are not Sync: every job opens its own.
@@ -97,23 +101,82 @@ pub fn run(base: &Workspace, args: &ReleaseArgs, cwd: &Path, console: &mut Conso
                 if let Some(ws) = workspace {
                     report::print_human(console, &ws.snapshot, &ws.loaded().diagnostics);
                 }
-                console.info(format!("sigdoc: release {tag} failed; nothing was written"));
+                console.info(format!("sigdoc: release {} failed; nothing was written", terminal_safe(&tag)));
                 return Err(error);
             }
         }
     }
-    let out_dir = cwd.join(&args.output);
+    // All or nothing: every release's files are staged before any is renamed into place.
+    let mut batch = out.batch(console)?;
     for release in &releases {
-        write_release(&out_dir, release)?;
+        stage_release(&mut batch, release)?;
+    }
+    batch.commit()?;
+    for release in &releases {
+        let shown = out.shown().join(&release.tag);
         if plain {
-            console.info(format!("released {} into {}", release.tag, args.output.join(&release.tag).display()));
+            console.info(format!("released {} into {}", release.tag, shown.display()));
         }
-        let shown = args.output.join(&release.tag);
         for (name, _) in &release.files {
             console.out_line(shown.join(name).display());
         }
+        console.out_line(shown.join(SUMS).display());
     }
     Ok(())
+}
+
+/// The checksum file of every release folder.
+const SUMS: &str = "SHA256SUMS";
+
+/// Refuses, before anything is built, a tag that cannot name a folder, two tags that one
+/// file system takes for one folder, a release folder inside the documents or git folder,
+/// and (unless `force`) one that already holds files.
+fn check_targets(out: &OutputDir, tags: &[String], force: bool, places: &Places) -> Result<(), CliError> {
+    let mut problems = Vec::new();
+    let mut folded = std::collections::HashMap::new();
+    for tag in tags {
+        let shown = terminal_safe(tag);
+        if !is_plain_name(tag) || tag.starts_with('.') {
+            problems.push(format!(
+                "tag `{shown}` cannot name a release folder (it holds a `/`, starts with `.` or names `.git`); narrow `tags` in sig.yaml or release other tags"
+            ));
+            continue;
+        }
+        if let Some(first) = folded.insert(tag.to_lowercase(), tag) {
+            problems.push(format!(
+                "tags `{}` and `{shown}` differ only in case: one folder on macOS and Windows",
+                terminal_safe(first)
+            ));
+            continue;
+        }
+        if let Err(why) = out.check_inside(tag, places) {
+            problems.push(format!("release {shown}: {why}"));
+            continue;
+        }
+        let target = out.real_path().join(tag);
+        let holds_files = std::fs::read_dir(&target).is_ok_and(|mut entries| entries.next().is_some());
+        if holds_files && !force {
+            problems.push(format!(
+                "{} exists and holds files; pass --force to replace the files sigdoc writes there (others are kept)",
+                out.shown().join(tag).display()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!("nothing was built:\n  {}", problems.join("\n  "))))
+    }
+}
+
+/// Stages a release's PDFs and its `SHA256SUMS` under `TAG/`.
+fn stage_release(batch: &mut Batch<'_>, release: &Release) -> Result<(), CliError> {
+    let mut sums = String::new();
+    for (name, bytes) in &release.files {
+        batch.add(&format!("{}/{name}", release.tag), bytes)?;
+        let _ = writeln!(sums, "{:x}  {name}", Sha256::digest(bytes));
+    }
+    batch.add(&format!("{}/{SUMS}", release.tag), sums.as_bytes())
 }
 
 /// Renders one tag's three documents with their sources attached.
@@ -145,28 +208,4 @@ fn build_release(repo: &Path, cwd: &Path, root: &str, tag: &str) -> ReleaseResul
         files.push((name, pdf.pdf));
     }
     Ok(Release { tag: tag.to_owned(), files })
-}
-
-/// Writes a release into a temporary folder beside its destination, then renames it,
-/// so that a failure never leaves a partial release behind.
-fn write_release(out_dir: &Path, release: &Release) -> Result<(), CliError> {
-    let io = |what: String| move |source| CliError::Io { what, source };
-    std::fs::create_dir_all(out_dir).map_err(io(format!("cannot create {}", out_dir.display())))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".release-")
-        .tempdir_in(out_dir)
-        .map_err(io("cannot stage a release".into()))?;
-    let mut sums = String::new();
-    for (name, bytes) in &release.files {
-        write_atomically(&staging.path().join(name), bytes)?;
-        let _ = writeln!(sums, "{:x}  {name}", Sha256::digest(bytes));
-    }
-    write_atomically(&staging.path().join("SHA256SUMS"), sums.as_bytes())?;
-    let target: PathBuf = out_dir.join(&release.tag);
-    if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(io(format!("cannot replace {}", target.display())))?;
-    }
-    let staged = staging.keep();
-    std::fs::rename(&staged, &target).map_err(io(format!("cannot write {}", target.display())))?;
-    Ok(())
 }

@@ -26,10 +26,11 @@ use sigdoc_render::{
     Passes, RenderOptions, Settled, SigWorld, ThreatCache, compile, document_world, render_data, world_files,
 };
 
-use crate::cmd::build::write_atomically;
 use crate::console::Console;
 use crate::error::CliError;
+use crate::output::OutputDir;
 use crate::report;
+use crate::terminal::terminal_safe_lines;
 use crate::workspace::Workspace;
 
 /// Where and how to watch.
@@ -166,37 +167,46 @@ impl Session {
                 (state.doc, *inputs, data_key, Some(result))
             })
             .collect();
-        let out_dir = self.cwd.join(&self.options.output);
         let mut cycle = Cycle::default();
         let compiled = results.iter().any(|(_, _, _, result)| result.is_some());
+        let mut built = Vec::new();
         for (doc, inputs, data_key, result) in results {
             let state = self.docs.iter_mut().find(|s| s.doc == doc).expect("every document has a state");
             let Some(result) = result else {
                 state.inputs = Some(inputs);
                 continue;
             };
-            let rendered = match result {
-                Ok(rendered) => rendered,
+            match result {
+                Ok(rendered) => built.push((doc, inputs, data_key, rendered)),
                 Err(e) => {
                     cycle.failed = true;
-                    let _ = writeln!(console.err, "sigdoc: {}", CliError::Render(e));
-                    continue;
+                    let _ = writeln!(console.err, "sigdoc: {}", terminal_safe_lines(&CliError::Render(e).to_string()));
                 }
-            };
-            let shown = self.options.output.join(format!("{}.pdf", doc.name()));
-            let written = std::fs::create_dir_all(&out_dir)
-                .map_err(|source| CliError::Io { what: format!("cannot create {}", out_dir.display()), source })
-                .and_then(|()| write_atomically(&out_dir.join(format!("{}.pdf", doc.name())), &rendered.pdf));
-            if let Err(e) = written {
-                cycle.failed = true;
-                let _ = writeln!(console.err, "sigdoc: {e}");
-                continue;
             }
+        }
+        // The PDFs of one save are written together, or none is.
+        let write = |console: &mut Console<'_>| {
+            let out = OutputDir::new(&self.options.output, &self.cwd, &ws.places())?;
+            let mut batch = out.batch(console)?;
+            for (doc, _, _, rendered) in &built {
+                batch.add(&format!("{}.pdf", doc.name()), &rendered.pdf)?;
+            }
+            batch.commit()
+        };
+        let written = if built.is_empty() { Ok(()) } else { write(console) };
+        if let Err(e) = written {
+            cycle.failed = true;
+            let _ = writeln!(console.err, "sigdoc: {}", terminal_safe_lines(&e.to_string()));
+            built.clear();
+        }
+        for (doc, inputs, data_key, rendered) in built {
+            let state = self.docs.iter_mut().find(|s| s.doc == doc).expect("every document has a state");
             state.inputs = Some(inputs);
             state.data = Some(data_key);
             cycle.written.push(doc);
             // The time since the save was noticed: reading, checking, history, data,
             // compiling, exporting and writing, as the author waits for it.
+            let shown = self.options.output.join(format!("{}.pdf", doc.name()));
             console.info(format!(
                 "rebuilt {} in {} ms ({} pages)",
                 shown.display(),
@@ -223,7 +233,7 @@ impl Session {
 
     fn fail(&mut self, console: &mut Console<'_>, message: &str) -> Cycle {
         self.failing = true;
-        let _ = writeln!(console.err, "sigdoc: {message}");
+        let _ = writeln!(console.err, "sigdoc: {}", terminal_safe_lines(message));
         Cycle { written: Vec::new(), failed: true }
     }
 }
@@ -291,6 +301,7 @@ pub fn watch_until(
 ) -> Result<(), CliError> {
     // The repository must exist to start; later failures to read it are printed.
     let ws = Workspace::open(options.repo.as_deref(), cwd, &options.root, None)?;
+    OutputDir::new(&options.output, cwd, &ws.places())?;
     let workdir = ws.repo.workdir().ok_or_else(|| CliError::Usage("watch needs a working tree".into()))?;
     let git_dir = ws.repo.git_dir();
     drop(ws);

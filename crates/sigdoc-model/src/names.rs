@@ -1,11 +1,11 @@
-//! Which file names sigdoc accepts from a repository, by the rules `git fsck` applies to
-//! tree entries, so that no name can lead a reader or a writer out of its folder.
+//! Which file names sigdoc accepts from a repository or writes, by the rules `git fsck`
+//! applies to tree entries, so that no name can lead a reader or a writer out of its folder.
 
 use std::fmt;
 
 /// Why a name from a tree or a folder listing is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum BadName {
+pub enum BadName {
     /// The empty name.
     Empty,
     /// `.` or `..`.
@@ -41,7 +41,7 @@ fn hfs_ignorable(c: char) -> bool {
 }
 
 /// Characters no file name needs and that a terminal would act on or show reordered.
-pub(crate) fn is_unprintable(c: char) -> bool {
+pub fn is_unprintable(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
@@ -58,7 +58,7 @@ fn is_dot_git(name: &str) -> bool {
 }
 
 /// The name as text, or why it is refused.
-pub(crate) fn check_name(bytes: &[u8]) -> Result<&str, BadName> {
+pub fn check_name(bytes: &[u8]) -> Result<&str, BadName> {
     let name = std::str::from_utf8(bytes).map_err(|_| BadName::NotUtf8)?;
     match name {
         "" => return Err(BadName::Empty),
@@ -79,7 +79,7 @@ pub(crate) fn check_name(bytes: &[u8]) -> Result<&str, BadName> {
 
 /// A name as it may be shown in a message: invalid UTF-8 replaced, unprintable characters
 /// written as escapes.
-pub(crate) fn shown(bytes: &[u8]) -> String {
+pub fn shown(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -1,0 +1,50 @@
+//! Repository text made safe to print: a commit subject, a YAML key or a file name may hold
+//! escape sequences that a terminal would obey (retitle the window, rewrite the screen,
+//! hide a line), and bidirectional overrides that reorder what is shown.
+
+use std::borrow::Cow;
+
+use sigdoc_model::names::is_unprintable;
+
+/// `text` with every control character (line breaks included) and every bidirectional
+/// control written as a visible escape such as `\u{1b}`.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    escape(text, |_| false)
+}
+
+/// Like [`terminal_safe`], but keeps line breaks: for text printed over several lines.
+pub fn terminal_safe_lines(text: &str) -> Cow<'_, str> {
+    escape(text, |c| c == '\n')
+}
+
+fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unprintable(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unprintable(c) && !keep(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_shown_not_obeyed() {
+        assert_eq!(terminal_safe("plain text"), "plain text");
+        assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("a\x1b]0;pwned\x07b"), "a\\u{1b}]0;pwned\\u{7}b");
+        assert_eq!(terminal_safe("x\u{9b}31m"), "x\\u{9b}31m");
+        assert_eq!(terminal_safe("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
+        assert_eq!(terminal_safe("two\nlines\r"), "two\\u{a}lines\\u{d}");
+        assert_eq!(terminal_safe_lines("two\nlines\r"), "two\nlines\\u{d}");
+        assert_eq!(terminal_safe("tab\there"), "tab\\u{9}here");
+    }
+}
