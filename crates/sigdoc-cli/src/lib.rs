@@ -28,10 +28,7 @@ use workspace::Workspace;
 pub fn main() -> ExitCode {
     // An interrupted build leaves no temporary file behind (a killed one leaves them for
     // the next run into the same folder to remove).
-    let _ = ctrlc::set_handler(|| {
-        output::remove_temporaries();
-        std::process::exit(130);
-    });
+    let _ = ctrlc::set_handler(|| output::remove_temporaries_and_exit(130));
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

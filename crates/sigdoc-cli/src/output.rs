@@ -21,21 +21,33 @@ const TEMPORARY_PREFIX: &str = ".sigdoc-tmp-";
 /// Temporary files that exist right now, for the signal handler to remove.
 static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Removes every temporary file sigdoc has staged and not yet renamed: called when an
-/// interrupt or termination signal ends the process.
-pub fn remove_temporaries() {
-    let temporaries = TEMPORARIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+fn temporaries() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    TEMPORARIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes every temporary file sigdoc has staged and not yet renamed, then ends the
+/// process with `status`: what an interrupt or termination signal does. The list stays
+/// locked until the end, so that no other thread creates a file after the removal.
+pub fn remove_temporaries_and_exit(status: i32) -> ! {
+    let temporaries = temporaries();
     for path in temporaries.iter() {
         let _ = fs::remove_file(path);
     }
+    std::process::exit(status)
 }
 
-fn register(path: &Path) {
-    TEMPORARIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(path.to_owned());
+/// Creates a temporary file and lists it, in one step under the list's lock: a signal
+/// handler that removes the listed files can never miss one being created.
+fn create_temporary(path: &Path) -> io::Result<File> {
+    let mut temporaries = temporaries();
+    // `create_new` with the default mode: the user's umask decides (0644 under 022).
+    let file = OpenOptions::new().write(true).create_new(true).open(path)?;
+    temporaries.push(path.to_owned());
+    Ok(file)
 }
 
-fn unregister(path: &Path) {
-    TEMPORARIES.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|p| p != path);
+fn unlist(path: &Path) {
+    temporaries().retain(|p| p != path);
 }
 
 /// The places sigdoc never writes into, resolved once.
@@ -170,11 +182,9 @@ impl Batch<'_> {
         let temp = self.dir.path.join(format!("{TEMPORARY_PREFIX}{}-{n}", std::process::id()));
         let io =
             |source| CliError::Io { what: format!("cannot write {}", self.dir.shown.join(relative).display()), source };
-        register(&temp);
+        let mut file = create_temporary(&temp).map_err(io)?;
         // Staged before it is written: a failure leaves nothing once the batch drops.
         self.staged.push((temp.clone(), parts));
-        // `create_new` with the default mode: the user's umask decides (0644 under 022).
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp).map_err(io)?;
         file.write_all(bytes).map_err(io)?;
         file.sync_all().map_err(io)?;
         Ok(())
@@ -199,7 +209,7 @@ impl Batch<'_> {
             if result.is_err() {
                 let _ = fs::remove_file(&temp);
             }
-            unregister(&temp);
+            unlist(&temp);
             result.map_err(|source| CliError::Io {
                 what: format!("cannot write {}", self.dir.shown.join(parts.join("/")).display()),
                 source,
@@ -232,7 +242,7 @@ impl Drop for Batch<'_> {
     fn drop(&mut self) {
         for (temp, _) in &self.staged {
             let _ = fs::remove_file(temp);
-            unregister(temp);
+            unlist(temp);
         }
     }
 }
@@ -350,12 +360,12 @@ mod tests {
     }
 
     #[test]
-    fn staged_files_go_on_drop_and_on_a_signal() {
+    fn staged_files_are_listed_until_renamed_or_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let out = OutputDir::new(Path::new("out"), dir.path(), &Places::default()).unwrap();
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         let mut console = Console { out: &mut stdout, err: &mut stderr, color: false, quiet: false, verbose: false };
-        let temporaries = |dir: &Path| {
+        let temporaries_in = |dir: &Path| {
             fs::read_dir(dir)
                 .unwrap()
                 .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX))
@@ -363,19 +373,18 @@ mod tests {
         };
         let mut batch = out.batch(&mut console).unwrap();
         batch.add("a.pdf", b"a").unwrap();
-        assert_eq!(temporaries(out.real_path()), 1);
-        // What the signal handler calls: the staged file goes, the batch's lock stays.
-        remove_temporaries();
-        assert_eq!(temporaries(out.real_path()), 0);
+        assert_eq!(temporaries_in(out.real_path()), 1);
+        assert_eq!(super::temporaries().len(), 1, "listed for a signal handler");
         batch.add("b.pdf", b"b").unwrap();
         drop(batch);
-        assert_eq!(temporaries(out.real_path()), 0);
+        assert_eq!(temporaries_in(out.real_path()), 0);
         assert!(!out.real_path().join("b.pdf").exists());
+        assert!(super::temporaries().is_empty(), "dropped, the files are no longer listed");
         let mut batch = out.batch(&mut console).unwrap();
         batch.add("sub/c.pdf", b"c").unwrap();
         batch.commit().unwrap();
         assert_eq!(fs::read(out.real_path().join("sub/c.pdf")).unwrap(), b"c");
-        assert_eq!(temporaries(out.real_path()), 0);
+        assert_eq!(temporaries_in(out.real_path()), 0);
     }
 
     #[test]

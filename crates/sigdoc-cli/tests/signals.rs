@@ -62,10 +62,9 @@ fn interrupt_while_writing(dir: &Path, signal: Signal) -> bool {
         }
     }
     let status = child.wait().expect("wait for sigdoc");
-    assert!(
-        status.success() || status.code() == Some(130) || status.code().is_none(),
-        "exit {status:?} after {signal:?}"
-    );
+    // Finished, stopped by the handler (130), killed before it was installed, or a write
+    // that failed because the handler had just removed its file (1).
+    assert!(matches!(status.code(), Some(0 | 1 | 130) | None), "exit {status:?} after {signal:?}");
     assert_eq!(leftovers(&out), Vec::<String>::new(), "{signal:?} left these behind");
     caught
 }
