@@ -374,12 +374,12 @@ mod tests {
         let mut batch = out.batch(&mut console).unwrap();
         batch.add("a.pdf", b"a").unwrap();
         assert_eq!(temporaries_in(out.real_path()), 1);
-        assert_eq!(super::temporaries().len(), 1, "listed for a signal handler");
+        assert_eq!(temporaries().len(), 1, "listed for a signal handler");
         batch.add("b.pdf", b"b").unwrap();
         drop(batch);
         assert_eq!(temporaries_in(out.real_path()), 0);
         assert!(!out.real_path().join("b.pdf").exists());
-        assert!(super::temporaries().is_empty(), "dropped, the files are no longer listed");
+        assert!(temporaries().is_empty(), "dropped, the files are no longer listed");
         let mut batch = out.batch(&mut console).unwrap();
         batch.add("sub/c.pdf", b"c").unwrap();
         batch.commit().unwrap();
