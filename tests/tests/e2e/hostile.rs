@@ -107,7 +107,8 @@ fn repository_text_reaches_the_terminal_escaped() {
     let mut fixture = released();
     fixture.replace("documents/threats/carbon-forging.yaml", "name: ", "name: evil\u{202e}gpj.exe ");
     fixture.commit("Rename\u{1b}]0;pwned\u{7}\u{1b}[2J with a hidden \u{9b}31m surprise");
-    fixture.write("documents/threats/new.yaml", "id: new\nbad\u{1b}[31mkey: 1\n");
+    fixture.write("documents/threats/new.yaml", "id: new\nbad\u{202e}key: 1\n");
+    fixture.write("documents/threats/newer.yaml", "id: newer\nworse\u{1b}[31mkey: 2\n");
     let commands: [&[&str]; 6] = [
         &["check"],
         &["history"],
@@ -129,7 +130,7 @@ fn repository_text_reaches_the_terminal_escaped() {
     let (_, out, _) = fixture.sigdoc(&["history", "analysis"]);
     assert!(out.contains("Rename\\u{1b}]0;pwned\\u{7}"), "{out}");
     let (_, _, err) = fixture.sigdoc(&["check"]);
-    assert!(err.contains("bad\\u{1b}[31mkey"), "the excerpt shows the escape: {err}");
+    assert!(err.contains("│ bad\\u{202e}key: 1"), "the excerpt shows the escape: {err}");
 }
 
 #[test]
