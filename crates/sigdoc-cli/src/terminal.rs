@@ -4,32 +4,20 @@
 
 use std::borrow::Cow;
 
-use sigdoc_model::names::is_unprintable;
+use sigdoc_model::text::escape_controls;
 
 /// `text` with every control character (line breaks included) and every bidirectional
 /// control written as a visible escape such as `\u{1b}`.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
-    escape(text, |_| false)
+    escape_controls(text)
 }
 
 /// Like [`terminal_safe`], but keeps line breaks: for text printed over several lines.
 pub fn terminal_safe_lines(text: &str) -> Cow<'_, str> {
-    escape(text, |c| c == '\n')
-}
-
-fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_unprintable(c) && !keep(c)) {
-        return Cow::Borrowed(text);
+    if !text.contains('\n') {
+        return escape_controls(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unprintable(c) && !keep(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    Cow::Owned(text.split('\n').map(escape_controls).collect::<Vec<_>>().join("\n"))
 }
 
 #[cfg(test)]

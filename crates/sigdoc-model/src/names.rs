@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::text::{escape_controls, is_unprintable};
+
 /// Why a name from a tree or a folder listing is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadName {
@@ -40,11 +42,6 @@ fn hfs_ignorable(c: char) -> bool {
     matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
 
-/// Characters no file name needs and that a terminal would act on or show reordered.
-pub fn is_unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
 /// Whether a name is `.git` on some file system: HFS+ ignores some characters and case,
 /// NTFS ignores case, trailing dots and spaces, reads `.git:stream` as `.git` and may
 /// know the folder by its short name `GIT~1` (git's `is_ntfs_dotgit`).
@@ -80,16 +77,7 @@ pub fn check_name(bytes: &[u8]) -> Result<&str, BadName> {
 /// A name as it may be shown in a message: invalid UTF-8 replaced, unprintable characters
 /// written as escapes.
 pub fn shown(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if is_unprintable(c) {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escape_controls(&String::from_utf8_lossy(bytes)).into_owned()
 }
 
 #[cfg(test)]

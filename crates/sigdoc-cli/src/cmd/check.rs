@@ -57,7 +57,8 @@ pub fn font_coverage(snapshot: &Snapshot, covers: impl Fn(char) -> bool) -> Vec<
         if !is_typeset(path) {
             continue;
         }
-        let Ok(text) = std::str::from_utf8(bytes) else { continue };
+        // A file that does not decode is reported as such; its characters are not.
+        let Ok(text) = sigdoc_model::text::decode(path, bytes) else { continue };
         let markdown = path.ends_with(".md");
         // For Markdown, only the front matter is YAML, whose comments are skipped.
         let mut in_yaml = !markdown;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use sigdoc_diff::{Detail, Diff, FieldDiff, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
-use sigdoc_model::names::is_unprintable;
+use sigdoc_model::text::is_unprintable;
 use sigdoc_model::{Severity, Source};
 
 use crate::Cli;
