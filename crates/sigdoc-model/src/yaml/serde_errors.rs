@@ -118,11 +118,11 @@ mod tests {
     #[test]
     fn a_cut_inside_a_character_is_no_panic() {
         let text = format!("a: b: {}\n", "\u{e9}".repeat(5000));
-        let err = super::super::YamlDoc::parse("f.yaml", &text, 0).unwrap_err();
+        let err = YamlDoc::parse("f.yaml", &text, 0).unwrap_err();
         assert_eq!(err.line, 1, "{err}");
         for width in 1..4 {
             let text = format!("a: b: {}{}\n", "x".repeat(width), "\u{20ac}".repeat(3000));
-            assert!(super::super::YamlDoc::parse("f.yaml", &text, 0).is_err());
+            assert!(YamlDoc::parse("f.yaml", &text, 0).is_err());
         }
     }
 
