@@ -3,8 +3,10 @@
 use serde::Serialize;
 
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
+use crate::history::DocKind;
 use crate::mentions::find_mentions;
 use crate::process::{PROCESS_KEYS, Process, read_rating};
+use crate::prose::{Finding, Locator, MAX_HEADINGS, SourceFile, Start, examine, locate};
 use crate::reader::Reader;
 use crate::references::{References, read_references};
 use crate::sig::{Sig, read_sig};
@@ -101,9 +103,15 @@ impl Deliverables {
     pub fn load(snapshot: &Snapshot) -> Loaded {
         let mut diags = snapshot.problems.clone();
         let mut d = Deliverables::default();
+        // Every text the documents show, to check once the references are known.
+        let mut texts = Texts::default();
 
         if let Some(doc) = yaml_of(snapshot, "sig.yaml", &mut diags) {
             d.sig = read_sig(&mut Reader::new(&doc, &mut diags));
+            texts.yaml(&doc, &[Seg::Key("venue".into())], &DocKind::ALL);
+            for key in crate::sig::LEGAL_KEYS {
+                texts.yaml(&doc, &[Seg::Key("legal".into()), Seg::Key((*key).into())], &DocKind::ALL);
+            }
         }
         if let Some(doc) = yaml_of(snapshot, "references.yaml", &mut diags) {
             d.references = read_references(&mut Reader::new(&doc, &mut diags));
@@ -116,10 +124,22 @@ impl Deliverables {
                 d.process.doc = MarkdownDoc { meta: read_meta(&mut r, &[], map, &d.sig.authors), body };
                 read_rating(&mut r, map, &mut d.process);
             }
+            let process = &[DocKind::Process];
+            texts.yaml(&yaml, &[Seg::Key("abstract".into())], process);
+            texts.body(&d.process.doc.body, process);
+            for (name, _) in yaml.value.get("scales").and_then(|v| v.as_mapping()).into_iter().flatten() {
+                let Some(name) = name.as_str() else { continue };
+                texts.each(&yaml, &[Seg::Key("scales".into()), Seg::Key(name.into())], &["meaning"], process);
+            }
+            texts.each(&yaml, &[Seg::Key("priority".into()), Seg::Key("levels".into())], &["meaning"], process);
         }
         if let Some(doc) = yaml_of(snapshot, "template.yaml", &mut diags) {
             let scales: Vec<String> = d.process.scales.keys().cloned().collect();
             d.template = read_template(&mut Reader::new(&doc, &mut diags), &d.sig.authors, &scales);
+            let template = &[DocKind::Template];
+            texts.yaml(&doc, &[Seg::Key("abstract".into())], template);
+            texts.yaml(&doc, &[Seg::Key("intro".into())], template);
+            texts.each(&doc, &[Seg::Key("fields".into())], &["guidance"], template);
         }
         if let Some((yaml, body)) = markdown_of(snapshot, "analysis.md", &mut diags) {
             let mut r = Reader::new(&yaml, &mut diags);
@@ -128,9 +148,12 @@ impl Deliverables {
                 r.unknown_keys(&[], map, META_KEYS, "analysis.md front matter");
                 d.analysis = MarkdownDoc { meta: read_meta(&mut r, &[], map, &d.sig.authors), body };
             }
+            texts.yaml(&yaml, &[Seg::Key("abstract".into())], &[DocKind::Analysis]);
+            texts.body(&d.analysis.body, &[DocKind::Analysis]);
         }
-        d.threats = load_threats(snapshot, &d, &mut diags);
+        d.threats = load_threats(snapshot, &d, &mut texts, &mut diags);
         check_cross_references(&d, &mut diags);
+        texts.check(snapshot, &d.references, &mut diags);
         crate::sort_diagnostics(&mut diags);
         diags.dedup();
         Loaded { deliverables: d, diagnostics: diags }
@@ -142,7 +165,7 @@ impl Deliverables {
     }
 }
 
-fn load_threats(snapshot: &Snapshot, d: &Deliverables, diags: &mut Vec<Diagnostic>) -> Vec<Threat> {
+fn load_threats(snapshot: &Snapshot, d: &Deliverables, texts: &mut Texts, diags: &mut Vec<Diagnostic>) -> Vec<Threat> {
     let mut threats = Vec::new();
     for path in snapshot.files.keys() {
         let Some(name) = path.strip_prefix("threats/") else { continue };
@@ -157,6 +180,7 @@ fn load_threats(snapshot: &Snapshot, d: &Deliverables, diags: &mut Vec<Diagnosti
             }
         };
         let Some(doc) = yaml_of(snapshot, path, diags) else { continue };
+        texts.threat(&doc, &d.template);
         if let Some(threat) = read_threat(&mut Reader::new(&doc, diags), stem, &d.template, &d.process) {
             if let Some(first) = threats.iter().find(|t: &&Threat| t.id == threat.id) {
                 let loc = doc.key_loc(&[Seg::Key("id".into())]);
@@ -174,31 +198,9 @@ fn load_threats(snapshot: &Snapshot, d: &Deliverables, diags: &mut Vec<Diagnosti
     threats
 }
 
-/// Checks across files: references exist, priorities follow the matrix, mentions are known.
+/// Checks across files: references exist and priorities follow the matrix.
 fn check_cross_references(d: &Deliverables, diags: &mut Vec<Diagnostic>) {
-    let mention = |prose: &str, file: &str, line: usize, diags: &mut Vec<Diagnostic>| {
-        for m in find_mentions(prose) {
-            if !d.references.contains_key(&m.id) {
-                let before = &prose[..m.range.start];
-                let l = line + before.matches('\n').count();
-                let col = before.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
-                diags.push(Diagnostic::warning(
-                    file,
-                    l,
-                    col,
-                    format!("{} is mentioned but not in references.yaml, so it gets no footnote", m.id),
-                ));
-            }
-        }
-    };
-    for doc in [&d.process.doc, &d.analysis] {
-        mention(&doc.body.text, &doc.body.file, doc.body.line, diags);
-    }
-    mention(&d.template.intro.text, &d.template.intro.file, d.template.intro.line, diags);
     for threat in &d.threats {
-        for prose in &threat.prose {
-            mention(&prose.text, &prose.file, prose.line, diags);
-        }
         for field in &d.template.fields {
             let (line, column) = threat.lines.get(&field.key).copied().unwrap_or((1, 1));
             match (&field.kind, threat.values.get(&field.key)) {
@@ -231,5 +233,256 @@ fn check_cross_references(d: &Deliverables, diags: &mut Vec<Diagnostic>) {
                 _ => {}
             }
         }
+    }
+}
+
+/// Whether a text is read as Markdown or shown as one line of plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Markdown,
+    Plain,
+}
+
+/// A text the documents show, where it starts, and which documents show it.
+struct Text {
+    text: String,
+    file: String,
+    start: Start,
+    reading: Reading,
+    documents: &'static [DocKind],
+}
+
+/// Every text of the documents, gathered while loading and checked at the end, when the
+/// references they mention are known.
+#[derive(Default)]
+struct Texts(Vec<Text>);
+
+impl Texts {
+    /// The Markdown string at `path` of a YAML file, if there is one.
+    fn yaml(&mut self, doc: &YamlDoc, path: &[Seg], documents: &'static [DocKind]) {
+        self.yaml_as(doc, path, Reading::Markdown, documents);
+    }
+
+    fn yaml_as(&mut self, doc: &YamlDoc, path: &[Seg], reading: Reading, documents: &'static [DocKind]) {
+        let Some(text) = value_at(&doc.value, path).and_then(serde_yaml::Value::as_str) else { return };
+        let loc = doc.value_loc(path);
+        let start = Start::YamlValue(loc.line, loc.column);
+        self.0.push(Text { text: text.to_owned(), file: doc.file.clone(), start, reading, documents });
+    }
+
+    /// The Markdown strings under `keys` of each item of the list at `path`; with no keys,
+    /// the items themselves.
+    fn each(&mut self, doc: &YamlDoc, path: &[Seg], keys: &[&str], documents: &'static [DocKind]) {
+        let count = value_at(&doc.value, path).and_then(serde_yaml::Value::as_sequence).map_or(0, Vec::len);
+        for i in 0..count {
+            let mut item = path.to_vec();
+            item.push(Seg::Index(i));
+            if keys.is_empty() {
+                self.yaml(doc, &item, documents);
+            }
+            for key in keys {
+                let mut at = item.clone();
+                at.push(Seg::Key((*key).into()));
+                self.yaml(doc, &at, documents);
+            }
+        }
+    }
+
+    /// A Markdown document's body.
+    fn body(&mut self, body: &Prose, documents: &'static [DocKind]) {
+        let start = Start::Text(body.line, 1);
+        let text =
+            Text { text: body.text.clone(), file: body.file.clone(), start, reading: Reading::Markdown, documents };
+        self.0.push(text);
+    }
+
+    /// The texts of a threat file, by the kinds of the template's fields: taken from the
+    /// YAML itself, so that each is located even where loading its field failed.
+    fn threat(&mut self, doc: &YamlDoc, template: &Template) {
+        let analysis = &[DocKind::Analysis];
+        for field in &template.fields {
+            let path = [Seg::Key(field.key.clone())];
+            match field.kind {
+                FieldKind::Text => self.yaml_as(doc, &path, Reading::Plain, analysis),
+                FieldKind::Markdown => self.yaml(doc, &path, analysis),
+                FieldKind::References => self.each(doc, &path, &["note"], analysis),
+                FieldKind::Approaches => self.each(doc, &path, &["approach", "implementation_issues"], analysis),
+                FieldKind::List => self.each(doc, &path, &[], analysis),
+                FieldKind::Level(_) | FieldKind::Priority | FieldKind::AttackTree | FieldKind::Status => {}
+            }
+        }
+        self.yaml(doc, &[Seg::Key("priority_reason".into())], analysis);
+    }
+
+    /// Checks every text in one pass each: links, nesting and mentions, located in their
+    /// files, and the headings of each document against [`MAX_HEADINGS`].
+    fn check(&self, snapshot: &Snapshot, references: &References, diags: &mut Vec<Diagnostic>) {
+        let files: std::collections::HashMap<String, &str> = snapshot
+            .files
+            .iter()
+            .filter_map(|(path, bytes)| Some((snapshot.display_path(path), decode("", bytes).ok()?)))
+            .collect();
+        let mut sources: std::collections::HashMap<&str, SourceFile<'_>> = std::collections::HashMap::new();
+        let mut headings = [0usize; DocKind::ALL.len()];
+        for text in &self.0 {
+            let mut found = match text.reading {
+                Reading::Markdown => examine(&text.text, references),
+                Reading::Plain => plain_findings(&text.text, references),
+            };
+            for doc in text.documents {
+                let count = &mut headings[DocKind::ALL.iter().position(|d| d == doc).unwrap_or(0)];
+                let before = *count;
+                *count += found.headings.len();
+                // The first heading past the limit is where the document has too many.
+                if before <= MAX_HEADINGS && *count > MAX_HEADINGS {
+                    found.problems.push(Finding {
+                        offset: found.headings[MAX_HEADINGS - before],
+                        severity: crate::Severity::Error,
+                        message: format!(
+                            "the {} document's prose has more than {MAX_HEADINGS} headings; Typst numbers, lists and lays out each one",
+                            doc.name(),
+                        ),
+                    });
+                }
+            }
+            if found.problems.is_empty() {
+                continue;
+            }
+            found.problems.sort_by_key(|p| p.offset);
+            let source = files
+                .get(text.file.as_str())
+                .map(|&file| &*sources.entry(file).or_insert_with(|| SourceFile::new(file)));
+            let mut locator = Locator::new(&text.text, source, text.start);
+            diags.extend(locate(&found.problems, &mut locator, &text.file));
+        }
+    }
+}
+
+/// Unknown mentions in one line of plain text, which is not read as Markdown.
+fn plain_findings(text: &str, references: &References) -> crate::prose::Findings {
+    let problems = find_mentions(text)
+        .into_iter()
+        .filter(|m| !references.contains_key(&m.id))
+        .map(|m| Finding {
+            offset: m.range.start,
+            severity: crate::Severity::Warning,
+            message: format!("{} is mentioned but not in references.yaml, so it gets no footnote", m.id),
+        })
+        .collect();
+    crate::prose::Findings { problems, ..Default::default() }
+}
+
+/// The value at a path of a YAML value.
+fn value_at<'v>(value: &'v serde_yaml::Value, path: &[Seg]) -> Option<&'v serde_yaml::Value> {
+    path.iter().try_fold(value, |value, seg| match seg {
+        Seg::Key(key) => value.get(key.as_str()),
+        Seg::Index(i) => value.get(*i),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: [(&str, &str); 6] = [
+        ("sig.yaml", include_str!("../../sigdoc-cli/example/sig.yaml")),
+        ("references.yaml", include_str!("../../sigdoc-cli/example/references.yaml")),
+        ("process.md", include_str!("../../sigdoc-cli/example/process.md")),
+        ("template.yaml", include_str!("../../sigdoc-cli/example/template.yaml")),
+        ("analysis.md", include_str!("../../sigdoc-cli/example/analysis.md")),
+        ("threats/starttls-stripping.yaml", include_str!("../../sigdoc-cli/example/threats/starttls-stripping.yaml")),
+    ];
+
+    /// The example's diagnostics with `edit` applied to one of its files, as
+    /// `file:line:column: message` lines.
+    fn check_with(file: &str, edit: impl Fn(&str) -> String) -> Vec<String> {
+        let files = EXAMPLE.map(|(path, text)| (path, if path == file { edit(text) } else { text.to_owned() }));
+        let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+        loaded.diagnostics.iter().map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message)).collect()
+    }
+
+    #[test]
+    fn the_example_is_clean() {
+        assert_eq!(check_with("sig.yaml", str::to_owned), Vec::<String>::new());
+    }
+
+    #[test]
+    fn every_prose_field_is_checked_where_it_stands() {
+        let link = "[x](javascript:y)";
+        let cases = [
+            ("sig.yaml", "venue: |\n", format!("venue: |\n  {link}\n"), "documents/sig.yaml:12:3"),
+            (
+                "process.md",
+                "meaning: Needs a capability few attackers have.",
+                format!("meaning: \"{link} Needs a capability few attackers have.\""),
+                "documents/process.md:9:42",
+            ),
+            (
+                "process.md",
+                "meaning: Work on the threat starts at once.",
+                format!("meaning: '{link} Work on the threat starts at once.'"),
+                "documents/process.md:18:48",
+            ),
+            (
+                "template.yaml",
+                "guidance: One paragraph",
+                format!("guidance: See {link} One paragraph"),
+                "documents/template.yaml:19:19",
+            ),
+            ("template.yaml", "intro: |\n", format!("intro: |\n  {link}\n"), "documents/template.yaml:7:3"),
+            ("analysis.md", "abstract: >-\n", format!("abstract: >-\n  {link}\n"), "documents/analysis.md:4:3"),
+            (
+                "threats/starttls-stripping.yaml",
+                "    note: Recommends",
+                format!("    note: See {link} Recommends"),
+                "documents/threats/starttls-stripping.yaml:30:15",
+            ),
+            (
+                "threats/starttls-stripping.yaml",
+                "recommended: |\n",
+                format!("priority_reason: See {link}\nrecommended: |\n"),
+                "documents/threats/starttls-stripping.yaml:36:22",
+            ),
+        ];
+        for (file, from, to, place) in cases {
+            let found = check_with(file, |text| text.replacen(from, &to, 1));
+            assert!(
+                found.iter().any(|d| d.starts_with(&format!("{place}: link \"javascript:y\""))),
+                "{file} {from:?}: {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_line_text_fields_are_not_markdown_but_their_mentions_count() {
+        let found = check_with("threats/starttls-stripping.yaml", |text| {
+            text.replacen("name: STARTTLS stripping", "name: STARTTLS [stripping](page.html) of RFC 9999", 1)
+        });
+        assert_eq!(
+            found,
+            [
+                "documents/threats/starttls-stripping.yaml:2:42: RFC 9999 is mentioned but not in references.yaml, so it gets no footnote"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_heading_past_the_limit_is_located_across_the_document() {
+        // The analysis's body and a threat share the document's limit.
+        let body: String = (0..MAX_HEADINGS - 1).map(|i| format!("## H{i}\n")).collect();
+        let files = EXAMPLE.map(|(path, text)| {
+            let text = match path {
+                "analysis.md" => format!("{text}{body}"),
+                "threats/starttls-stripping.yaml" => text.replacen("gap: |\n", "gap: |\n  # One\n\n  # Two\n", 1),
+                _ => text.to_owned(),
+            };
+            (path, text)
+        });
+        let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+        let errors: Vec<String> =
+            loaded.diagnostics.iter().map(|d| format!("{}:{}:{}", d.file, d.line, d.column)).collect();
+        // The example's body has one heading and 1999 more: the threat's first is one too many.
+        assert_eq!(errors, ["documents/threats/starttls-stripping.yaml:32:3"], "{:#?}", loaded.diagnostics);
+        assert!(loaded.diagnostics[0].message.contains("analysis document's prose has more than 2000 headings"));
     }
 }

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::links::{reference_url_problem, shorten};
 use crate::reader::{Reader, child};
+use crate::text::escape_controls;
 use crate::yaml::Seg;
 
 /// One entry of the bibliography.
@@ -46,6 +48,13 @@ pub(crate) fn read_references(r: &mut Reader<'_>) -> References {
         r.unknown_keys(&path, fields, &["title", "url"], &format!("reference \"{id}\""));
         let title = r.string(&path, fields, "title", true, &format!("reference \"{id}\""));
         let url = r.string(&path, fields, "url", true, &format!("reference \"{id}\""));
+        if let Some(problem) = url.as_deref().and_then(reference_url_problem) {
+            let shown = escape_controls(&shorten(url.as_deref().unwrap_or_default())).into_owned();
+            r.error(
+                &child(&path, "url"),
+                format!("the address \"{shown}\" of reference \"{id}\" cannot be a link: {problem}"),
+            );
+        }
         if let (Some(title), Some(url)) = (title, url) {
             refs.insert(id.to_owned(), Reference { id: id.to_owned(), title, url });
         }

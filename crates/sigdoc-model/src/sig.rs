@@ -3,7 +3,9 @@
 use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
+use crate::links::{email_problem, jid_problem, shorten, uri_problem};
 use crate::reader::{Reader, child, index};
+use crate::text::escape_controls;
 use crate::yaml::Seg;
 
 /// A person or group credited as an author.
@@ -89,7 +91,7 @@ impl Default for Sig {
 
 const SIG_KEYS: &[&str] = &["name", "shortname", "authors", "approver", "venue", "legal", "tags"];
 const AUTHOR_KEYS: &[&str] = &["name", "email", "jid", "uri", "initials"];
-const LEGAL_KEYS: &[&str] = &["copyright", "permissions", "warranty", "liability", "conformance"];
+pub(crate) const LEGAL_KEYS: &[&str] = &["copyright", "permissions", "warranty", "liability", "conformance"];
 
 pub(crate) fn read_sig(r: &mut Reader<'_>) -> Sig {
     let mut sig = Sig::default();
@@ -164,13 +166,18 @@ pub(crate) fn read_authors(r: &mut Reader<'_>, path: &[Seg], value: &Value, know
 fn read_author(r: &mut Reader<'_>, path: &[Seg], map: &Mapping) -> Option<Author> {
     r.unknown_keys(path, map, AUTHOR_KEYS, "an author");
     let name = r.string(path, map, "name", true, "an author")?;
-    Some(Author {
-        name,
-        email: r.string(path, map, "email", false, "an author"),
-        jid: r.string(path, map, "jid", false, "an author"),
-        uri: r.string(path, map, "uri", false, "an author"),
-        initials: r.string(path, map, "initials", false, "an author"),
-    })
+    let mut address = |key: &str, what: &str, problem: fn(&str) -> Option<String>| {
+        let value = r.string(path, map, key, false, "an author")?;
+        if let Some(problem) = problem(&value) {
+            let shown = escape_controls(&shorten(&value)).into_owned();
+            r.error(&child(path, key), format!("the author's {what} \"{shown}\" cannot be shown as a link: {problem}"));
+        }
+        Some(value)
+    };
+    let email = address("email", "e-mail address", email_problem);
+    let jid = address("jid", "Jabber ID", jid_problem);
+    let uri = address("uri", "address", uri_problem);
+    Some(Author { name, email, jid, uri, initials: r.string(path, map, "initials", false, "an author") })
 }
 
 #[cfg(test)]

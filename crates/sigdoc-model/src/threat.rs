@@ -6,11 +6,10 @@ use serde::Serialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::attack_tree::{AttackNode, read_tree};
-use crate::front::Prose;
 use crate::process::Process;
 use crate::reader::{Reader, child, describe, index, suggest};
 use crate::template::{Field, FieldKind, THREAT_STATUSES, Template};
-use crate::yaml::{Seg, YamlDoc};
+use crate::yaml::Seg;
 
 /// Keys every threat may have besides the template's fields.
 pub const BUILTIN_KEYS: &[&str] = &["id", "status", "priority_reason"];
@@ -68,10 +67,6 @@ pub struct Threat {
     /// The line each field's value starts on, for locating later checks.
     #[serde(skip)]
     pub lines: BTreeMap<String, (usize, usize)>,
-    /// Every piece of prose in the threat with the line it starts on, so that mentions
-    /// of unknown specifications in any of them can be located.
-    #[serde(skip)]
-    pub prose: Vec<Prose>,
 }
 
 impl Threat {
@@ -167,7 +162,6 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
         priority_reason: r.string(&root, map, "priority_reason", false, "the threat"),
         values: BTreeMap::new(),
         lines: BTreeMap::new(),
-        prose: Vec::new(),
     };
     if let Some(status) = r.string(&root, map, "status", false, "the threat") {
         if THREAT_STATUSES.contains(&status.as_str()) {
@@ -198,7 +192,6 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
             }
             Some(value) => {
                 if let Some(v) = read_value(r, &path, field, value, process) {
-                    collect_prose(r.doc, &path, &v, &mut threat.prose);
                     threat.lines.insert(field.key.clone(), (loc.line, loc.column));
                     threat.values.insert(field.key.clone(), v);
                 }
@@ -307,37 +300,5 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
                 items.iter().enumerate().filter_map(|(i, item)| r.scalar_text(&index(path, i), item, key)).collect();
             Some(FieldValue::List(texts))
         }
-    }
-}
-
-/// The prose of a value with where each piece starts: block scalars (the usual form of
-/// multi-line prose) start on the line after their indicator.
-fn collect_prose(doc: &YamlDoc, path: &[Seg], value: &FieldValue, out: &mut Vec<Prose>) {
-    let mut push = |path: &[Seg], text: &str| {
-        let loc = doc.value_loc(path);
-        let line = if text.contains('\n') { loc.line + 1 } else { loc.line };
-        out.push(Prose { text: text.to_owned(), file: doc.file.clone(), line });
-    };
-    match value {
-        FieldValue::Text(text) => push(path, text),
-        FieldValue::References(refs) => {
-            for (i, r) in refs.iter().enumerate() {
-                if let Some(note) = &r.note {
-                    push(&child(&index(path, i), "note"), note);
-                }
-            }
-        }
-        FieldValue::Approaches(approaches) => {
-            for (i, a) in approaches.iter().enumerate() {
-                push(&child(&index(path, i), "approach"), &a.approach);
-                push(&child(&index(path, i), "implementation_issues"), &a.implementation_issues);
-            }
-        }
-        FieldValue::List(items) => {
-            for (i, item) in items.iter().enumerate() {
-                push(&index(path, i), item);
-            }
-        }
-        FieldValue::Priority(_) | FieldValue::AttackTree(_) => {}
     }
 }

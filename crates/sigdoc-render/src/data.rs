@@ -7,7 +7,9 @@ use sigdoc_model::{
 
 use rayon::prelude::*;
 
-use crate::markdown::{inline_text, to_nodes};
+use sigdoc_model::links::{email_link, jid_link, reference_link, uri_link};
+
+use crate::markdown::{inline_text, label_notes, to_nodes};
 use crate::threat_cache::ThreatCache;
 use crate::tree_layout::{self, FontMeasure, PAGE_AREA, Style};
 
@@ -40,10 +42,19 @@ fn opt_md(text: Option<&String>, refs: &References) -> Value {
     text.map_or(Value::Null, |t| md(t, refs))
 }
 
-fn authors(list: &[Author]) -> Value {
+/// The authors with the links of their addresses: each is live only where sigdoc
+/// makes such a link, and shown as text otherwise.
+pub(crate) fn authors(list: &[Author]) -> Value {
     Value::Array(
         list.iter()
-            .map(|a| json!({"name": a.name, "email": a.email, "jid": a.jid, "uri": a.uri, "initials": a.initials()}))
+            .map(|a| {
+                json!({
+                    "name": a.name, "email": a.email, "jid": a.jid, "uri": a.uri, "initials": a.initials(),
+                    "email_href": a.email.as_deref().and_then(email_link),
+                    "jid_href": a.jid.as_deref().and_then(jid_link),
+                    "uri_href": a.uri.as_deref().and_then(uri_link),
+                })
+            })
             .collect(),
     )
 }
@@ -113,6 +124,7 @@ pub fn process_data(d: &Deliverables, history: &History, revision: &Revision) ->
     let mut data = common(DocKind::Process, d, &d.process.doc.meta, history, revision);
     data["body"] = md(&d.process.doc.body.text, &d.references);
     data["rating"] = scales(&d.process, &d.references);
+    label_notes(&mut data);
     data
 }
 
@@ -134,6 +146,7 @@ pub fn template_data(d: &Deliverables, history: &History, revision: &Revision) -
         })
         .collect();
     data["rating"] = scales(&d.process, refs);
+    label_notes(&mut data);
     data
 }
 
@@ -208,7 +221,10 @@ fn threat_data(t: &Threat, d: &Deliverables) -> Value {
                     .iter()
                     .map(|r| {
                         let known = refs.get(&r.id);
-                        json!({"id": r.id, "title": known.map(|k| &k.title), "url": known.map(|k| &k.url), "note": opt_md(r.note.as_ref(), refs)})
+                        json!({
+                            "id": r.id, "title": known.map(|k| &k.title), "url": known.map(|k| &k.url),
+                            "href": known.and_then(|k| reference_link(&k.url)), "note": opt_md(r.note.as_ref(), refs),
+                        })
                     })
                     .collect(),
                 (FieldKind::Approaches, Some(FieldValue::Approaches(list))) => list
@@ -253,5 +269,7 @@ pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, c
     .into();
     // The name field titles each threat's section, so the section does not repeat it.
     data["name_key"] = d.template.field_of_kind(&FieldKind::Text).map(|f| f.key.clone()).into();
+    // After the sections are in place, wherever they were built: labels follow the document.
+    label_notes(&mut data);
     data
 }

@@ -303,11 +303,7 @@ pub fn diff_data(report: &Report, to: &Deliverables, date: &str) -> Value {
     if let Value::Array(rest) = records(&tpl.document) {
         template_records.extend(rest);
     }
-    let authors: Vec<Value> = meta
-        .authors
-        .iter()
-        .map(|a| json!({"name": a.name, "email": a.email, "jid": a.jid, "uri": a.uri, "initials": a.initials()}))
-        .collect();
+    let authors = crate::data::authors(&meta.authors);
     let history_entry = |s: &Side| {
         let what = match (&s.commit, &s.head) {
             (Some(c), _) => format!("Commit {c}."),

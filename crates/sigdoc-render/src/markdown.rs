@@ -3,22 +3,32 @@
 //! User prose never becomes Typst markup: every piece of text reaches Typst as a JSON
 //! string, which Typst shows literally. This makes escaping unnecessary rather than
 //! something to get right.
+//!
+//! The tree is never deeper than [`MAX_NESTING`] containers, whatever the input: `check`
+//! refuses deeper prose, and should some reach the renderer anyway (a commit message in
+//! the revision history, a build of unchecked data), the containers past the limit are
+//! flattened into their parent, so that neither Rust nor Typst recurses without bound.
 
-use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag};
 use serde_json::{Value, json};
+use sigdoc_model::links::{is_live, reference_link};
+use sigdoc_model::prose::{MAX_NESTING, link_url, nests, options};
 use sigdoc_model::{References, find_mentions};
 
 /// Converts Markdown into block nodes; known XEP/RFC mentions become `cite` nodes.
+///
+/// Footnotes: the first reference to a footnote becomes a `note` node carrying its text
+/// and an `id` local to this text (1, 2, ...); later references to it become `noteref`
+/// nodes with the same `id`, shown with the same number. [`label_notes`] turns the ids
+/// of a whole document into labels.
 pub fn to_nodes(markdown: &str, references: &References) -> Value {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
-    let mut builder = Builder { references, footnotes: Default::default(), stack: vec![Frame::root()] };
-    builder.collect_footnotes(&events);
-    for event in events {
-        builder.event(event);
-    }
-    let root = builder.stack.pop().map(|f| f.children).unwrap_or_default();
-    Value::Array(root)
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let definitions = footnote_definitions(&events);
+    let mut builder = Builder::new(references, Some(&definitions), 0);
+    builder.run(&events);
+    Value::Array(builder.finish())
 }
 
 /// Converts a one-line text into inline nodes (with citations).
@@ -28,22 +38,59 @@ pub fn inline_text(text: &str, references: &References) -> Value {
     Value::Array(out)
 }
 
+/// The events of each footnote definition by name; the last definition of a name wins.
+fn footnote_definitions<'e, 'a>(events: &'e [Event<'a>]) -> HashMap<String, &'e [Event<'a>]> {
+    let mut definitions = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::FootnoteDefinition(name)) = &events[i] {
+            let end = definition_end(events, i);
+            definitions.insert(name.to_string(), &events[i + 1..end]);
+            i = end;
+        }
+        i += 1;
+    }
+    definitions
+}
+
+/// The index of the end of the footnote definition that starts at `start`.
+fn definition_end(events: &[Event<'_>], start: usize) -> usize {
+    let mut open = 0usize;
+    for (i, event) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => open += 1,
+            Event::End(_) => {
+                open -= 1;
+                if open == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len()
+}
+
 struct Frame {
     node: Value,
     /// Child nodes; a table's rows, a row's cells and a list's items are arrays.
     children: Vec<Value>,
+    /// Whether the node counts towards [`MAX_NESTING`].
+    nests: bool,
 }
 
-impl Frame {
-    fn root() -> Self {
-        Self { node: Value::Null, children: Vec::new() }
-    }
-}
-
-struct Builder<'r> {
+struct Builder<'r, 'd, 'e> {
     references: &'r References,
-    footnotes: std::collections::HashMap<String, Vec<Value>>,
+    /// The footnote definitions of the text; `None` inside a footnote's own text, where a
+    /// reference is shown as written.
+    definitions: Option<&'d HashMap<String, &'e [Event<'e>]>>,
+    /// The local id of each footnote shown so far, by name.
+    notes: HashMap<String, u64>,
     stack: Vec<Frame>,
+    /// For each open Markdown container, whether it made a frame (false: flattened).
+    opened: Vec<bool>,
+    /// Counted containers open, including those of the text around a footnote's text.
+    depth: usize,
 }
 
 fn push_text(out: &mut Vec<Value>, text: &str, references: &References) {
@@ -56,13 +103,19 @@ fn push_text(out: &mut Vec<Value>, text: &str, references: &References) {
         // The node carries its footnote's words, so the template needs no bibliography lookup.
         out.push(json!({
             "t": "cite", "id": mention.id, "v": &text[mention.range.clone()],
-            "title": reference.title, "url": reference.url,
+            "title": reference.title, "url": reference.url, "href": reference_link(&reference.url),
         }));
         last = mention.range.end;
     }
     if last < text.len() {
         append_str(out, &text[last..]);
     }
+}
+
+/// The address of a live link to `url`, or null: sigdoc links only what
+/// [`sigdoc_model::links::check_link`] accepts, and shows anything else as text.
+fn live(url: &str) -> Value {
+    if is_live(url) { Value::from(url) } else { Value::Null }
 }
 
 /// Appends text, merging with a preceding string so the tree stays small.
@@ -74,33 +127,40 @@ fn append_str(out: &mut Vec<Value>, text: &str) {
     }
 }
 
-impl Builder<'_> {
-    /// Footnote definitions may come after their references: convert them first.
-    fn collect_footnotes(&mut self, events: &[Event<'_>]) {
+impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
+    fn new(
+        references: &'r References,
+        definitions: Option<&'d HashMap<String, &'e [Event<'e>]>>,
+        depth: usize,
+    ) -> Self {
+        let root = Frame { node: Value::Null, children: Vec::new(), nests: false };
+        Builder { references, definitions, notes: HashMap::new(), stack: vec![root], opened: Vec::new(), depth }
+    }
+
+    /// Builds the events of a text, leaving out footnote definitions: their text is
+    /// shown where they are referenced.
+    fn run(&mut self, events: &[Event<'_>]) {
         let mut i = 0;
         while i < events.len() {
-            if let Event::Start(Tag::FootnoteDefinition(name)) = &events[i] {
-                let name = name.to_string();
-                let mut depth = 0;
-                let mut j = i + 1;
-                let mut inner =
-                    Builder { references: self.references, footnotes: Default::default(), stack: vec![Frame::root()] };
-                while j < events.len() {
-                    match &events[j] {
-                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                        Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
-                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                        _ => {}
-                    }
-                    inner.event(events[j].clone());
-                    j += 1;
-                }
-                let blocks = inner.stack.pop().map(|f| f.children).unwrap_or_default();
-                self.footnotes.insert(name, blocks);
-                i = j;
+            if let Event::Start(Tag::FootnoteDefinition(_)) = &events[i] {
+                i = definition_end(events, i) + 1;
+                continue;
             }
+            self.event(&events[i]);
             i += 1;
         }
+    }
+
+    /// The root's children; containers left open by a malformed stream are closed.
+    fn finish(mut self) -> Vec<Value> {
+        while self.stack.len() > 1 {
+            self.close();
+        }
+        self.stack.pop().map(|f| f.children).unwrap_or_default()
+    }
+
+    fn current(&self) -> &str {
+        self.stack.last().and_then(|f| f.node["t"].as_str()).unwrap_or_default()
     }
 
     fn push(&mut self, node: Value) {
@@ -121,17 +181,10 @@ impl Builder<'_> {
         }
     }
 
-    fn open(&mut self, node: Value) {
-        self.stack.push(Frame { node, children: Vec::new() });
-    }
-
     fn close(&mut self) {
         let Some(frame) = self.stack.pop() else { return };
+        self.depth -= usize::from(frame.nests);
         let mut node = frame.node;
-        if node.is_null() {
-            // A skipped container (footnote definition): drop it.
-            return;
-        }
         let kind = node["t"].as_str().unwrap_or_default().to_owned();
         match kind.as_str() {
             "table" => {
@@ -151,34 +204,63 @@ impl Builder<'_> {
         self.push(node);
     }
 
-    fn event(&mut self, event: Event<'_>) {
+    fn event(&mut self, event: &Event<'_>) {
         match event {
             Event::Start(tag) => self.start(tag),
-            Event::End(TagEnd::FootnoteDefinition) => {
-                self.stack.pop();
+            Event::End(_) => {
+                if self.opened.pop() == Some(true) {
+                    self.close();
+                }
             }
-            Event::End(_) => self.close(),
-            Event::Text(text) => self.text(&text),
+            Event::Text(text) => self.text(text),
             Event::Code(code) => self.push(json!({"t": "code", "v": code.as_ref()})),
             Event::InlineMath(m) | Event::DisplayMath(m) => self.push(json!({"t": "code", "v": m.as_ref()})),
             // Raw HTML is shown as written: sigdoc interprets no markup language but Markdown.
-            Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
+            Event::Html(html) | Event::InlineHtml(html) => self.text(html),
             Event::SoftBreak => self.text(" "),
             Event::HardBreak => self.push(json!({"t": "br"})),
             Event::Rule => self.push(json!({"t": "rule"})),
-            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
-            Event::FootnoteReference(name) => {
-                let body =
-                    self.footnotes.get(name.as_ref()).cloned().unwrap_or_else(|| vec![json!(format!("[^{name}]"))]);
-                self.push(json!({"t": "note", "c": body}));
-            }
+            Event::TaskListMarker(done) => self.text(if *done { "[x] " } else { "[ ] " }),
+            Event::FootnoteReference(name) => self.footnote(name),
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>) {
+    /// The first reference to a footnote carries its text, one level deeper than the
+    /// reference; later ones only repeat its number.
+    fn footnote(&mut self, name: &str) {
+        if let Some(&id) = self.notes.get(name) {
+            self.push(json!({"t": "noteref", "id": id}));
+            return;
+        }
+        let body = self.definitions.and_then(|defs| defs.get(name)).filter(|_| self.depth < MAX_NESTING);
+        let Some(body) = body else {
+            self.text(&format!("[^{name}]"));
+            return;
+        };
+        let mut inner = Builder::new(self.references, None, self.depth + 1);
+        inner.run(body);
+        let id = self.notes.len() as u64 + 1;
+        self.notes.insert(name.to_owned(), id);
+        self.push(json!({"t": "note", "id": id, "c": inner.finish()}));
+    }
+
+    fn start(&mut self, tag: &Tag<'_>) {
+        let counted = nests(tag);
+        // Past the limit, and where a part's container was flattened, the content joins
+        // the parent's.
+        let parent = self.current();
+        let flatten = (counted && self.depth >= MAX_NESTING)
+            || (matches!(tag, Tag::Item) && parent != "list")
+            || (matches!(tag, Tag::TableHead | Tag::TableRow) && parent != "table")
+            || (matches!(tag, Tag::TableCell) && parent != "row");
+        if flatten {
+            self.opened.push(false);
+            return;
+        }
         let node = match tag {
-            Tag::Paragraph => json!({"t": "par"}),
-            Tag::Heading { level, .. } => json!({"t": "heading", "level": heading_level(level)}),
+            // Raw HTML is a block of text like a paragraph.
+            Tag::Paragraph | Tag::HtmlBlock => json!({"t": "par"}),
+            Tag::Heading { level, .. } => json!({"t": "heading", "level": heading_level(*level)}),
             Tag::BlockQuote(_) => json!({"t": "quote"}),
             Tag::CodeBlock(_) => json!({"t": "codeblock"}),
             Tag::List(start) => json!({"t": "list", "start": start}),
@@ -186,7 +268,11 @@ impl Builder<'_> {
             Tag::Emphasis => json!({"t": "em"}),
             Tag::Strong => json!({"t": "strong"}),
             Tag::Strikethrough => json!({"t": "strike"}),
-            Tag::Link { dest_url, .. } => json!({"t": "link", "url": dest_url.as_ref()}),
+            // A link sigdoc does not make live is shown as its text.
+            Tag::Link { link_type, dest_url, .. } => match live(&link_url(*link_type, dest_url)) {
+                Value::Null => json!({"t": "span"}),
+                url => json!({"t": "link", "url": url}),
+            },
             // Images would have to be read from the documents folder; show their text.
             Tag::Image { .. } => json!({"t": "span"}),
             Tag::Table(aligns) => {
@@ -195,14 +281,46 @@ impl Builder<'_> {
             // GFM tables always have a header row: the table's first row is its head.
             Tag::TableHead | Tag::TableRow => json!({"t": "row"}),
             Tag::TableCell => json!({"t": "cell"}),
-            Tag::FootnoteDefinition(_) => {
-                // Already converted up front; swallow its events here.
-                self.stack.push(Frame::root());
-                return;
-            }
             _ => json!({"t": "span"}),
         };
-        self.open(node);
+        self.opened.push(true);
+        self.depth += usize::from(counted);
+        self.stack.push(Frame { node, children: Vec::new(), nests: counted });
+    }
+}
+
+/// Gives every footnote of a document's data a label of its own, in one pass in document
+/// order, so that a later reference can name it (`footnote(<label>)` in Typst).
+///
+/// Ids are local to one text, numbered from 1 in the order its footnotes are first
+/// referenced; a text's nodes are visited together and in that order, so an `id` of 1
+/// starts a new text. Labels then follow document order, whatever order the texts were
+/// converted in (threat sections are built in parallel and cached).
+pub fn label_notes(data: &mut Value) {
+    let mut next = 1u64;
+    let mut base = 1u64;
+    let mut pending: Vec<&mut Value> = vec![data];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items.iter_mut().rev()),
+            Value::Object(map) => {
+                let kind = map.get("t").and_then(Value::as_str);
+                let id = map.get("id").and_then(Value::as_u64).filter(|id| *id >= 1);
+                if let (Some(kind @ ("note" | "noteref")), Some(id)) = (kind, id) {
+                    if kind == "note" && id == 1 {
+                        base = next;
+                    }
+                    let number = base + id - 1;
+                    next = next.max(number + 1);
+                    map.insert("label".into(), Value::from(format!("sigdoc-note-{number}")));
+                }
+                // Object keys in a fixed order: `c` before other keys, as the text was read.
+                let mut children: Vec<&mut Value> = map.values_mut().collect();
+                children.reverse();
+                pending.extend(children);
+            }
+            _ => {}
+        }
     }
 }
 
@@ -223,6 +341,28 @@ fn alignment(a: &Alignment) -> &'static str {
         Alignment::Center => "center",
         Alignment::Right => "right",
     }
+}
+
+/// How many counted containers deep a node tree goes, walked without recursion.
+pub fn nesting_depth(nodes: &Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(nodes, 0usize)];
+    while let Some((value, depth)) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|v| (v, depth))),
+            Value::Object(map) => {
+                let counted = matches!(
+                    map.get("t").and_then(Value::as_str),
+                    Some("quote" | "list" | "em" | "strong" | "strike" | "link" | "span" | "note")
+                );
+                let depth = depth + usize::from(counted);
+                deepest = deepest.max(depth);
+                pending.extend(map.values().map(|v| (v, depth)));
+            }
+            _ => {}
+        }
+    }
+    deepest
 }
 
 #[cfg(test)]
@@ -255,10 +395,19 @@ mod tests {
             v,
             json!([{"t": "par", "c": [
                 "See ",
-                {"t": "cite", "id": "RFC 6120", "v": "RFC 6120", "title": "Core", "url": "https://x"},
+                {"t": "cite", "id": "RFC 6120", "v": "RFC 6120", "title": "Core", "url": "https://x", "href": "https://x"},
                 " and RFC 9999.",
             ]}])
         );
+    }
+
+    #[test]
+    fn a_reference_address_that_is_not_live_is_not_linked() {
+        let mut r = refs();
+        r.insert("RFC 1".into(), Reference { id: "RFC 1".into(), title: "T".into(), url: "javascript:x".into() });
+        let v = to_nodes("RFC 1", &r);
+        assert_eq!(v[0]["c"][0]["url"], "javascript:x");
+        assert_eq!(v[0]["c"][0]["href"], Value::Null);
     }
 
     #[test]
@@ -285,7 +434,95 @@ mod tests {
         assert_eq!(v[0]["align"], json!(["left", "right"]));
         assert_eq!(v[1]["t"], "list");
         assert_eq!(v[1]["items"].as_array().unwrap().len(), 2);
-        assert_eq!(v[2]["c"][1], json!({"t": "note", "c": [{"t": "par", "c": ["The note."]}]}));
+        assert_eq!(v[2]["c"][1], json!({"t": "note", "id": 1, "c": [{"t": "par", "c": ["The note."]}]}));
         assert_eq!(v.as_array().unwrap().len(), 3, "the definition is not rendered in place: {v}");
+    }
+
+    #[test]
+    fn live_links_are_links_and_others_are_text() {
+        let v = to_nodes("[a](https://x) [b](javascript:alert(1)) <security@example.org> [c](page.html)", &refs());
+        let c = &v[0]["c"];
+        assert_eq!(c[0], json!({"t": "link", "url": "https://x", "c": ["a"]}));
+        assert_eq!(c[2], json!({"t": "span", "c": ["b"]}));
+        assert_eq!(c[4], json!({"t": "link", "url": "mailto:security@example.org", "c": ["security@example.org"]}));
+        assert_eq!(c[6], json!({"t": "span", "c": ["c"]}));
+    }
+
+    /// Issue 13, class 13: each reference used to carry a copy of the footnote's text.
+    #[test]
+    fn a_footnote_is_carried_once_and_referenced_after() {
+        let text = "A[^big] B[^big] C[^other] D[^big] E[^missing]\n\n[^big]: Long text.\n\n[^other]: Other.\n";
+        let v = to_nodes(text, &refs());
+        let c = v[0]["c"].as_array().unwrap();
+        let notes: Vec<&Value> = c.iter().filter(|n| n.is_object()).collect();
+        assert_eq!(notes[0], &json!({"t": "note", "id": 1, "c": [{"t": "par", "c": ["Long text."]}]}));
+        assert_eq!(notes[1], &json!({"t": "noteref", "id": 1}));
+        assert_eq!(notes[2], &json!({"t": "note", "id": 2, "c": [{"t": "par", "c": ["Other."]}]}));
+        assert_eq!(notes[3], &json!({"t": "noteref", "id": 1}));
+        assert_eq!(notes.len(), 4);
+        assert!(c.last().unwrap().as_str().unwrap().contains("[^missing]"), "{v}");
+        // 10,000 references to one footnote hold its text once.
+        let many = format!("{}\n\n[^a]: {}\n", "x[^a] ".repeat(10_000), "words ".repeat(1000));
+        let size = serde_json::to_string(&to_nodes(&many, &refs())).unwrap().len();
+        assert!(size < 400_000, "{size} bytes");
+    }
+
+    #[test]
+    fn labels_are_unique_in_a_document_and_follow_its_order() {
+        let text = "A[^x] B[^y] C[^x]\n\n[^x]: X.\n\n[^y]: Y.\n";
+        // The same text twice, as hostile documents may have it, and a text without notes.
+        let mut data =
+            json!({"a": to_nodes(text, &refs()), "b": [to_nodes("plain", &refs()), to_nodes(text, &refs())]});
+        label_notes(&mut data);
+        let labels = |v: &Value| -> Vec<String> {
+            v[0]["c"].as_array().unwrap().iter().filter_map(|n| n["label"].as_str().map(str::to_owned)).collect()
+        };
+        assert_eq!(labels(&data["a"]), ["sigdoc-note-1", "sigdoc-note-2", "sigdoc-note-1"]);
+        assert_eq!(labels(&data["b"][1]), ["sigdoc-note-3", "sigdoc-note-4", "sigdoc-note-3"]);
+    }
+
+    fn quotes(n: usize) -> String {
+        format!("{}deep\n", "> ".repeat(n))
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_kept() {
+        let v = to_nodes(&quotes(MAX_NESTING), &refs());
+        assert_eq!(nesting_depth(&v), MAX_NESTING);
+        let mut node = &v[0];
+        for _ in 1..MAX_NESTING {
+            node = &node["c"][0];
+        }
+        assert_eq!(node["c"][0], json!({"t": "par", "c": ["deep"]}));
+    }
+
+    /// Issue 13, classes 9 and 16: 30,000 nested quotes overflowed the stack.
+    #[test]
+    fn deeper_nesting_is_flattened_into_the_parent() {
+        for text in [
+            quotes(30_000),
+            (0..3_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect(),
+            format!("{}x{}", "*a _b ".repeat(5_000), " b_ a*".repeat(5_000)),
+            format!("{}x{}", "[".repeat(5_000), "](https://x)".repeat(5_000)),
+            format!("{}deep", "> - *".repeat(2_000)),
+        ] {
+            let v = to_nodes(&text, &refs());
+            assert!(nesting_depth(&v) <= MAX_NESTING, "{}", &text[..40]);
+            let shown = serde_json::to_string(&v).unwrap();
+            assert!(shown.contains("deep") || shown.contains('x'), "the text survives");
+        }
+    }
+
+    #[test]
+    fn a_footnote_s_text_is_flattened_from_where_it_is_shown() {
+        let text = format!("{}A[^n]\n\n[^n]: {}", "> ".repeat(MAX_NESTING - 2), quotes(MAX_NESTING));
+        let v = to_nodes(&text, &refs());
+        assert_eq!(nesting_depth(&v), MAX_NESTING);
+        assert!(serde_json::to_string(&v).unwrap().contains("deep"));
+        // At the limit, there is no room for the note: the reference is shown as written.
+        let text = format!("{}A[^n]\n\n[^n]: x", "> ".repeat(MAX_NESTING));
+        let v = to_nodes(&text, &refs());
+        assert_eq!(nesting_depth(&v), MAX_NESTING);
+        assert!(serde_json::to_string(&v).unwrap().contains("A[^n]"));
     }
 }

@@ -70,7 +70,6 @@ mod tests {
             priority_reason: None,
             values: [("abstract".to_owned(), FieldValue::Text(abstract_text.into()))].into(),
             lines: Default::default(),
-            prose: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
+use sigdoc_model::prose::MAX_NESTING;
 use sigdoc_model::{Reference, References};
 use sigdoc_render::markdown::{inline_text, to_nodes};
 
@@ -108,6 +109,101 @@ proptest! {
             }
         }
         prop_assert_eq!(back, mixed);
+    }
+}
+
+/// Markdown built from the fragments that open and close containers, links and footnotes.
+fn nesting_markdown() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        Just("> "),
+        Just("- "),
+        Just("1. "),
+        Just("  "),
+        Just("*"),
+        Just("**"),
+        Just("_"),
+        Just("~~"),
+        Just("["),
+        Just("](https://x)"),
+        Just("](javascript:x)"),
+        Just("]()"),
+        Just("!["),
+        Just("[^a]"),
+        Just("[^b]"),
+        Just("\n"),
+        Just("\n\n"),
+        Just("[^a]: "),
+        Just("[^b]: "),
+        Just("x"),
+        Just(" "),
+        Just("`"),
+        Just("<https://x>"),
+        Just("<a@b>"),
+        Just("| a |\n|---|\n| b |"),
+        Just("# "),
+        Just("RFC 6120"),
+    ];
+    let fragments = prop::collection::vec(fragment, 0..40).prop_map(|parts| parts.concat());
+    // Containers nested around the fragments, up to past the limit: blocks outside,
+    // inlines inside, as Markdown allows.
+    let blocks = prop::collection::vec(prop_oneof![Just("> "), Just("- "), Just("1. ")], 0..9);
+    let inlines = prop::collection::vec(0..5usize, 0..9);
+    (blocks, inlines, fragments.clone(), fragments).prop_map(|(blocks, inlines, inner, rest)| {
+        let mut text = inner.replace('\n', " ");
+        for kind in inlines {
+            text = match kind {
+                0 => format!("*a {text} a*"),
+                1 => format!("**b {text} b**"),
+                2 => format!("~~c {text} c~~"),
+                3 => format!("[d {text} d](https://x)"),
+                _ => format!("![e {text} e](https://x)"),
+            };
+        }
+        format!("{}{text}\n\n{rest}", blocks.concat())
+    })
+}
+
+/// Every link node's address, walked without recursion.
+fn link_urls(value: &Value) -> Vec<String> {
+    let mut urls = Vec::new();
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => {
+                if map.get("t").and_then(Value::as_str) == Some("link") {
+                    urls.push(map["url"].as_str().unwrap_or_default().to_owned());
+                }
+                pending.extend(map.values());
+            }
+            _ => {}
+        }
+    }
+    urls
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// The renderer's tree is exactly as deep as the model measures prose that `check`
+    /// accepts, never deeper than the limit, and links only live addresses.
+    #[test]
+    fn the_renderer_nests_as_the_model_measures(markdown in nesting_markdown(), repeat in 1..12usize) {
+        let markdown = markdown.repeat(repeat);
+        let found = sigdoc_model::prose::examine(&markdown, &references());
+        let nodes = to_nodes(&markdown, &references());
+        let depth = sigdoc_render::markdown::nesting_depth(&nodes);
+        prop_assert!(depth <= MAX_NESTING, "{depth} deep: {markdown:?}");
+        if found.depth <= MAX_NESTING {
+            prop_assert_eq!(depth, found.depth, "{:?}", markdown);
+        }
+        // Text shown deeper than the limit is refused (so is a footnote nested too deep that
+        // nothing shows).
+        let too_deep = found.problems.iter().any(|p| p.message.contains("levels deep"));
+        prop_assert!(too_deep || found.depth <= MAX_NESTING, "{:?}", markdown);
+        for url in link_urls(&nodes) {
+            prop_assert!(sigdoc_model::links::is_live(&url), "{url:?} in {markdown:?}");
+        }
     }
 }
 
