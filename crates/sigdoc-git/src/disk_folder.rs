@@ -43,13 +43,8 @@ impl Folder for DiskFolder<'_> {
 
     fn list(&self, folder: &str, _id: Option<&PathBuf>, limit: usize) -> Result<Vec<Entry<PathBuf>>, GitError> {
         let dir = self.base.join(folder);
-        let listing = match fs::read_dir(&dir) {
-            Ok(listing) => listing,
-            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) => {
-                return Ok(Vec::new());
-            }
-            Err(e) => return Err(io_err(&dir)(e)),
-        };
+        // Only folders the listing above found are listed: one gone since is an error.
+        let listing = fs::read_dir(&dir).map_err(io_err(&dir))?;
         let mut entries = Vec::new();
         for entry in listing {
             if entries.len() == limit {
@@ -124,13 +119,9 @@ impl Folder for DiskFolder<'_> {
 }
 
 /// Reads a file unless it is over [`MAX_FILE_SIZE`] (`None`); never reads more than the
-/// limit, even if the file grows meanwhile.
+/// limit and a byte, whatever size the file claims or grows to meanwhile.
 fn read_limited(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    let file = fs::File::open(path)?;
-    if file.metadata()?.len() > MAX_FILE_SIZE {
-        return Ok(None);
-    }
     let mut content = Vec::new();
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut content)?;
+    fs::File::open(path)?.take(MAX_FILE_SIZE + 1).read_to_end(&mut content)?;
     Ok((content.len() as u64 <= MAX_FILE_SIZE).then_some(content))
 }

@@ -244,3 +244,176 @@ impl<F: Folder> Reader<'_, F> {
         Ok(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// A documents folder held in memory: paths to files, links and folders.
+    #[derive(Default)]
+    struct Memory {
+        files: BTreeMap<String, Vec<u8>>,
+        links: BTreeMap<String, String>,
+        folders: Vec<String>,
+        /// Extra listing entries, as `(folder, name, kind)`, whatever their names.
+        raw: Vec<(String, Vec<u8>, Kind)>,
+    }
+
+    impl Memory {
+        fn file(mut self, path: &str, size: usize) -> Self {
+            self.files.insert(path.into(), vec![b'x'; size]);
+            self
+        }
+        fn link(mut self, path: &str, target: &str) -> Self {
+            self.links.insert(path.into(), target.into());
+            self
+        }
+        fn folder(mut self, path: &str) -> Self {
+            self.folders.push(path.into());
+            self
+        }
+    }
+
+    fn parent_and_name(path: &str) -> (&str, &str) {
+        path.rsplit_once('/').unwrap_or(("", path))
+    }
+
+    impl Folder for Memory {
+        type Id = String;
+
+        fn list(&self, folder: &str, _id: Option<&String>, limit: usize) -> Result<Vec<Entry<String>>, GitError> {
+            let all = self.files.keys().map(|p| (p, Kind::File));
+            let all = all.chain(self.links.keys().map(|p| (p, Kind::Link)));
+            let all = all.chain(self.folders.iter().map(|p| (p, Kind::Folder)));
+            let mut entries: Vec<Entry<String>> = all
+                .filter(|(p, _)| parent_and_name(p).0 == folder)
+                .map(|(p, kind)| Entry { name: parent_and_name(p).1.as_bytes().to_vec(), kind, id: p.clone() })
+                .collect();
+            entries.extend(self.raw.iter().filter(|(f, _, _)| f == folder).map(|(_, name, kind)| Entry {
+                name: name.clone(),
+                kind: *kind,
+                id: String::new(),
+            }));
+            entries.truncate(limit);
+            Ok(entries)
+        }
+
+        fn size(&self, id: &String) -> Result<u64, GitError> {
+            Ok(self.files[id].len() as u64)
+        }
+
+        fn read(&self, id: &String) -> Result<Option<Vec<u8>>, GitError> {
+            Ok(Some(self.files[id].clone()))
+        }
+
+        fn target(&self, id: &String) -> Result<Option<String>, GitError> {
+            Ok(self.links.get(id).cloned())
+        }
+
+        fn node(&self, path: &str) -> Node {
+            if self.files.contains_key(path) {
+                Node::File
+            } else if let Some(target) = self.links.get(path) {
+                Node::Link(Some(target.clone()))
+            } else if path.is_empty() || self.folders.iter().any(|f| f == path) {
+                Node::Folder
+            } else {
+                Node::Missing
+            }
+        }
+
+        fn resolved(&self, path: &str) -> Result<String, LinkProblem> {
+            Ok(path.to_owned())
+        }
+    }
+
+    fn read(folder: &Memory) -> Snapshot {
+        let mut snapshot = Snapshot::from_files("documents", Vec::<(String, Vec<u8>)>::new());
+        read_documents(folder, &mut snapshot).unwrap();
+        snapshot
+    }
+
+    fn problems(snapshot: &Snapshot) -> Vec<String> {
+        snapshot.problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_folder_may_hold_exactly_the_most_entries() {
+        let mut full = Memory::default().folder("threats");
+        for i in 0..MAX_FOLDER_ENTRIES {
+            full.files.insert(format!("threats/t{i}.yaml"), b"id: x".to_vec());
+        }
+        let snapshot = read(&full);
+        assert_eq!(snapshot.files.len(), MAX_FOLDER_ENTRIES);
+        assert!(snapshot.problems.is_empty());
+        full.files.insert("threats/one-more.yaml".into(), b"id: x".to_vec());
+        let snapshot = read(&full);
+        assert!(snapshot.files.is_empty());
+        assert_eq!(
+            problems(&snapshot),
+            ["documents/threats:0:0: error: threats holds more than 10000 entries; refused (nothing in it was read)"]
+        );
+    }
+
+    #[test]
+    fn the_budget_is_spent_to_the_byte() {
+        let whole = usize::try_from(MAX_FILE_SIZE).unwrap();
+        let count = usize::try_from(MAX_TOTAL_SIZE / MAX_FILE_SIZE).unwrap();
+        let mut folder = Memory::default().folder("threats");
+        for i in 0..count {
+            folder = folder.file(&format!("threats/t{i:02}.yaml"), whole);
+        }
+        let snapshot = read(&folder);
+        assert_eq!(snapshot.files.len(), count, "exactly the budget is read");
+        assert!(snapshot.problems.is_empty(), "{:?}", problems(&snapshot));
+        let snapshot = read(&folder.file("sig.yaml", 1));
+        assert_eq!(snapshot.files.len(), count, "a byte more is not");
+        assert_eq!(
+            problems(&snapshot),
+            ["documents:0:0: error: the files sigdoc reads here add up to more than 32 MiB; the rest were not read"]
+        );
+    }
+
+    #[test]
+    fn links_never_pass_through_a_refused_name() {
+        let mut folder =
+            Memory::default().folder("threats").file(".GIT/x.yaml", 3).link("threats/a.yaml", "../.GIT/x.yaml");
+        folder.raw.push((String::new(), b".GIT".to_vec(), Kind::Folder));
+        let snapshot = read(&folder);
+        assert!(snapshot.get("threats/a.yaml").is_none());
+        assert!(
+            problems(&snapshot).contains(
+                &"documents/threats/a.yaml:0:0: error: symbolic link to `../.GIT/x.yaml` goes through a file name sigdoc refuses; refused"
+                    .to_owned()
+            ),
+            "{:?}",
+            problems(&snapshot)
+        );
+        let snapshot = read(&Memory::default().folder("threats").file("x.yaml", 3).link("threats/a.yaml", "../x.yaml"));
+        assert_eq!(snapshot.get("threats/a.yaml").map(<[u8]>::len), Some(3));
+    }
+
+    #[test]
+    fn only_named_files_are_read_and_extras_are_named() {
+        let folder = Memory::default()
+            .file("sig.yaml", 1)
+            .file("notes.txt", 1)
+            .folder("threats")
+            .file("threats/a.yaml", 1)
+            .file("threats/b.yml", 1)
+            .file("threats/read-me.txt", 1)
+            .file("threats/notes.md", 1)
+            .folder("threats/old");
+        let snapshot = read(&folder);
+        assert_eq!(snapshot.files.keys().collect::<Vec<_>>(), ["sig.yaml", "threats/a.yaml", "threats/b.yml"]);
+        assert_eq!(
+            problems(&snapshot),
+            [
+                "documents/threats/old:0:0: warning: folders inside threats/ are not read (a threat is threats/<id>.yaml)",
+                "documents/threats/read-me.txt:0:0: warning: not a threat file (threats/<id>.yaml); ignored",
+            ]
+        );
+    }
+}

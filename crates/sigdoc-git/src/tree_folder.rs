@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use git2::{ErrorCode, ObjectType, Odb, Oid, Repository, Tree};
+use git2::{ObjectType, Odb, Oid, Repository, Tree};
 use sigdoc_model::MAX_FILE_SIZE;
 
 use crate::GitError;
@@ -36,13 +36,10 @@ fn kind_of(kind: Option<ObjectType>, mode: i32) -> Kind {
 }
 
 impl TreeFolder<'_> {
-    /// The entry at a path inside the documents folder, `None` when there is none.
-    fn entry(&self, path: &str) -> Result<Option<git2::TreeEntry<'static>>, GitError> {
-        match self.tree.get_path(Path::new(path)) {
-            Ok(entry) => Ok(Some(entry)),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(git("looking up a file of the documents")(e)),
-        }
+    /// The entry at a path inside the documents folder, `None` when there is none (or
+    /// the path leads through an object that cannot be read: nothing to serve either way).
+    fn entry(&self, path: &str) -> Option<git2::TreeEntry<'static>> {
+        self.tree.get_path(Path::new(path)).ok()
     }
 }
 
@@ -95,20 +92,18 @@ impl Folder for TreeFolder<'_> {
             return Node::Folder;
         }
         match self.entry(path) {
-            Ok(Some(entry)) => match kind_of(entry.kind(), entry.filemode()) {
+            Some(entry) => match kind_of(entry.kind(), entry.filemode()) {
                 Kind::File => Node::File,
                 Kind::Folder => Node::Folder,
                 Kind::Link => Node::Link(self.target(&entry.id()).ok().flatten()),
                 Kind::Other => Node::Missing,
             },
-            _ => Node::Missing,
+            None => Node::Missing,
         }
     }
 
+    /// Git objects cannot change under the reader: the file `node` found is the file.
     fn resolved(&self, path: &str) -> Result<Oid, LinkProblem> {
-        match self.entry(path) {
-            Ok(Some(entry)) if kind_of(entry.kind(), entry.filemode()) == Kind::File => Ok(entry.id()),
-            _ => Err(LinkProblem::Dangling(path.to_owned())),
-        }
+        self.entry(path).map(|entry| entry.id()).ok_or_else(|| LinkProblem::Dangling(path.to_owned()))
     }
 }

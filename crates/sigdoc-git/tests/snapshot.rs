@@ -4,6 +4,7 @@ mod common;
 
 use common::{DAY, EPOCH, FILE, Fixture, LINK, documents, with};
 use sigdoc_git::{GitError, Repo};
+use sigdoc_model::layout::MAX_TOTAL_SIZE;
 use sigdoc_model::{MAX_FILE_SIZE, Source};
 
 /// A repository with two commits of the documents, checked out at the second.
@@ -356,4 +357,93 @@ fn non_utf8_names_are_refused() {
     assert_eq!(snapshot.files.len(), 5);
     let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems, ["documents/caf\u{fffd}.yaml:0:0: error: a file name that is not valid UTF-8; refused"]);
+}
+
+#[test]
+fn ignore_rules_hide_untracked_threats_but_never_tracked_ones() {
+    let (fx, _, _) = two_commits();
+    fx.write(".gitignore", b"documents/threats/*.yaml\n");
+    fx.write("documents/threats/draft.yaml", b"id: draft\n");
+    let snapshot = Repo::open(fx.path()).unwrap().snapshot_worktree("documents").unwrap();
+    assert!(snapshot.get("threats/draft.yaml").is_none(), "an ignored, untracked threat is left out");
+    assert!(snapshot.get("threats/a.yaml").is_some(), "a tracked threat is read though a rule matches it");
+}
+
+#[test]
+fn files_on_disk_are_read_whole_up_to_the_limit_and_not_beyond() {
+    let (fx, _, _) = two_commits();
+    let limit = MAX_FILE_SIZE as usize;
+    fx.write("documents/threats/exact.yaml", &vec![b'x'; limit]);
+    fx.write("documents/threats/over.yaml", &vec![b'x'; limit + 1]);
+    let snapshot = Repo::open(fx.path()).unwrap().snapshot_worktree("documents").unwrap();
+    assert_eq!(snapshot.get("threats/exact.yaml").map(<[u8]>::len), Some(limit));
+    assert!(snapshot.get("threats/over.yaml").is_none());
+    let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems, ["documents/threats/over.yaml:0:0: error: file is larger than 1 MiB"]);
+}
+
+#[test]
+fn what_is_read_from_disk_counts_against_the_budget() {
+    let (fx, _, _) = two_commits();
+    let whole = vec![b'x'; MAX_FILE_SIZE as usize];
+    for i in 0..(MAX_TOTAL_SIZE / MAX_FILE_SIZE) {
+        fx.write(&format!("documents/threats/t{i:02}.yaml"), &whole);
+    }
+    let snapshot = Repo::open(fx.path()).unwrap().snapshot_worktree("documents").unwrap();
+    let total: usize = snapshot.files.values().map(Vec::len).sum();
+    assert!(total as u64 <= MAX_TOTAL_SIZE, "read {total} bytes");
+    let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        ["documents:0:0: error: the files sigdoc reads here add up to more than 32 MiB; the rest were not read"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_pipe_is_not_followed() {
+    let (fx, _, _) = two_commits();
+    let fifo = fx.path().join("documents/pipe");
+    if !std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+        return;
+    }
+    std::os::unix::fs::symlink("../pipe", fx.path().join("documents/threats/piped.yaml")).unwrap();
+    let snapshot = Repo::open(fx.path()).unwrap().snapshot_worktree("documents").unwrap();
+    let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "documents/threats/piped.yaml:0:0: error: symbolic link to `../pipe` points to nothing in the documents folder"
+        ]
+    );
+}
+
+#[test]
+fn a_documents_path_that_is_a_file_is_no_documents_folder() {
+    let (fx, _, _) = two_commits();
+    let repo = Repo::open(fx.path()).unwrap();
+    for snapshot in [repo.snapshot_worktree("documents/process.md"), repo.snapshot_at("HEAD", "documents/process.md")] {
+        assert!(matches!(snapshot, Err(GitError::NoDocuments { .. })), "{snapshot:?}");
+    }
+}
+
+#[test]
+fn link_targets_longer_than_a_path_are_refused() {
+    let mut fx = Fixture::new();
+    let mut tree = documents("one");
+    let long = |n: usize| (LINK, format!("{}a.yaml", "./".repeat((n - 6) / 2)).into_bytes());
+    let at_limit = long(4096);
+    assert_eq!(at_limit.1.len(), 4096);
+    tree.insert("documents/threats/fits.yaml".into(), at_limit);
+    tree.insert("documents/threats/long.yaml".into(), (LINK, [b"./".repeat(2046).as_slice(), b"xa.yaml"].concat()));
+    fx.commit("main", &[], &tree, "Long links");
+    let snapshot = Repo::open(fx.path()).unwrap().snapshot_at("main", "documents").unwrap();
+    assert_eq!(snapshot.get("threats/fits.yaml"), snapshot.get("threats/a.yaml"));
+    let problems: Vec<String> = snapshot.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        [
+            "documents/threats/long.yaml:0:0: error: symbolic link target is not a path (not UTF-8, or too long); refused"
+        ]
+    );
 }
