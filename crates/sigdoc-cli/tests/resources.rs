@@ -112,6 +112,14 @@ fn footnote_references_by_the_thousand() {
 }
 
 #[test]
+fn mentions_of_references_by_the_hundred_thousand() {
+    check_and_build("110,000 mentions on one line", "analysis.md", |d| analysis_with(d, &"RFC 6120 ".repeat(110_000)));
+    check_and_build("9,900 mentions, 99 to a paragraph", "analysis.md", |d| {
+        analysis_with(d, &format!("{}\n\n", "RFC 6120 ".repeat(99)).repeat(100))
+    });
+}
+
+#[test]
 fn headings_by_the_ten_thousand() {
     check_and_build("20,000 headings", "analysis.md", |d| {
         let mut body = String::new();

@@ -4,9 +4,11 @@ use serde::Serialize;
 
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
 use crate::history::DocKind;
-use crate::mentions::find_mentions;
 use crate::process::{PROCESS_KEYS, Process, read_rating};
-use crate::prose::{Finding, Locator, MAX_HEADINGS, SourceFile, Start, examine, locate};
+use crate::prose::{
+    Finding, Locator, MAX_FOOTNOTES, MAX_FOOTNOTES_PER_BLOCK, MAX_HEADINGS, SourceFile, Start, examine, locate,
+    mentions_in,
+};
 use crate::reader::Reader;
 use crate::references::{References, read_references};
 use crate::sig::{Sig, read_sig};
@@ -324,26 +326,20 @@ impl Texts {
             .collect();
         let mut sources: std::collections::HashMap<&str, SourceFile<'_>> = std::collections::HashMap::new();
         let mut headings = [0usize; DocKind::ALL.len()];
+        let mut footnotes = [0usize; DocKind::ALL.len()];
         for text in &self.0 {
             let mut found = match text.reading {
                 Reading::Markdown => examine(&text.text, references),
                 Reading::Plain => plain_findings(&text.text, references),
             };
+            let (heading_offsets, footnote_offsets) =
+                (std::mem::take(&mut found.headings), std::mem::take(&mut found.footnotes));
             for doc in text.documents {
-                let count = &mut headings[DocKind::ALL.iter().position(|d| d == doc).unwrap_or(0)];
-                let before = *count;
-                *count += found.headings.len();
-                // The first heading past the limit is where the document has too many.
-                if before <= MAX_HEADINGS && *count > MAX_HEADINGS {
-                    found.problems.push(Finding {
-                        offset: found.headings[MAX_HEADINGS - before],
-                        severity: crate::Severity::Error,
-                        message: format!(
-                            "the {} document's prose has more than {MAX_HEADINGS} headings; Typst numbers, lists and lays out each one",
-                            doc.name(),
-                        ),
-                    });
-                }
+                let n = DocKind::ALL.iter().position(|d| d == doc).unwrap_or(0);
+                let what = "headings; Typst numbers, lists and lays out each one";
+                count_towards(&mut headings[n], MAX_HEADINGS, &heading_offsets, *doc, what, &mut found);
+                let what = "footnotes (mentions of references and notes); Typst lays out each one";
+                count_towards(&mut footnotes[n], MAX_FOOTNOTES, &footnote_offsets, *doc, what, &mut found);
             }
             if found.problems.is_empty() {
                 continue;
@@ -358,18 +354,39 @@ impl Texts {
     }
 }
 
-/// Unknown mentions in one line of plain text, which is not read as Markdown.
+/// The mentions in one line of plain text, which is not read as Markdown.
 fn plain_findings(text: &str, references: &References) -> crate::prose::Findings {
-    let problems = find_mentions(text)
-        .into_iter()
-        .filter(|m| !references.contains_key(&m.id))
-        .map(|m| Finding {
-            offset: m.range.start,
-            severity: crate::Severity::Warning,
-            message: format!("{} is mentioned but not in references.yaml, so it gets no footnote", m.id),
-        })
-        .collect();
-    crate::prose::Findings { problems, ..Default::default() }
+    let mut found = crate::prose::Findings::default();
+    mentions_in(text, 0, true, references, &mut found);
+    if let Some(&at) = found.footnotes.get(MAX_FOOTNOTES_PER_BLOCK) {
+        found.problems.push(Finding {
+            offset: at,
+            severity: crate::Severity::Error,
+            message: format!("more than {MAX_FOOTNOTES_PER_BLOCK} footnotes in one paragraph; split it"),
+        });
+    }
+    found
+}
+
+/// Adds a text's `offsets` (its headings, its footnotes) to a document's `count`, and
+/// reports the one that takes the count past `limit`.
+fn count_towards(
+    count: &mut usize,
+    limit: usize,
+    offsets: &[usize],
+    doc: DocKind,
+    what: &str,
+    found: &mut crate::prose::Findings,
+) {
+    let before = *count;
+    *count += offsets.len();
+    if before <= limit && *count > limit {
+        found.problems.push(Finding {
+            offset: offsets[limit - before],
+            severity: crate::Severity::Error,
+            message: format!("the {} document's prose has more than {limit} {what}", doc.name()),
+        });
+    }
 }
 
 /// The value at a path of a YAML value.
@@ -484,5 +501,45 @@ mod tests {
         // The example's body has one heading and 1999 more: the threat's first is one too many.
         assert_eq!(errors, ["documents/threats/starttls-stripping.yaml:32:3"], "{:#?}", loaded.diagnostics);
         assert!(loaded.diagnostics[0].message.contains("analysis document's prose has more than 2000 headings"));
+    }
+
+    #[test]
+    fn the_footnote_past_the_limit_is_located_and_repeats_of_a_note_are_free() {
+        let analysis_with = |body: String| {
+            let files = EXAMPLE.map(|(path, text)| match path {
+                "analysis.md" => (path, format!("{text}{body}\n\n[^a]: A note.\n")),
+                _ => (path, text.to_owned()),
+            });
+            let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+            loaded.diagnostics.into_iter().filter(Diagnostic::is_error).collect::<Vec<_>>()
+        };
+        // A note referenced fifty thousand times lays out one footnote.
+        assert_eq!(analysis_with("Again[^a].\n\n".repeat(50_000)), []);
+        // The example's own prose makes a few dozen footnotes; these make nearly the rest.
+        assert_eq!(analysis_with("RFC 6120.\n\n".repeat(MAX_FOOTNOTES - 100)), []);
+        let errors = analysis_with("RFC 6120.\n\n".repeat(MAX_FOOTNOTES + 1));
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].file, "documents/analysis.md");
+        assert!(errors[0].message.contains("more than 10000 footnotes"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn a_paragraph_makes_at_most_a_hundred_footnotes() {
+        let with = |body: &str| {
+            let files = EXAMPLE.map(|(path, text)| match path {
+                "analysis.md" => (path, format!("{text}{body}\n")),
+                _ => (path, text.to_owned()),
+            });
+            let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+            loaded.diagnostics.into_iter().filter(Diagnostic::is_error).map(|d| d.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(with(&"RFC 6120 ".repeat(MAX_FOOTNOTES_PER_BLOCK)), Vec::<String>::new());
+        let errors = with(&"RFC 6120 ".repeat(MAX_FOOTNOTES_PER_BLOCK + 1));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].ends_with("error: more than 100 footnotes in one paragraph; split it"), "{errors:?}");
+        // The 101st mention is the one located.
+        assert!(errors[0].contains(&format!(":{}: error", 9 * MAX_FOOTNOTES_PER_BLOCK + 1)), "{errors:?}");
+        // Paragraphs of their own are fine.
+        assert_eq!(with(&"RFC 6120\n\n".repeat(MAX_FOOTNOTES_PER_BLOCK * 3)), Vec::<String>::new());
     }
 }
