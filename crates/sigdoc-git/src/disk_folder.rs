@@ -125,3 +125,22 @@ fn read_limited(path: &Path) -> io::Result<Option<Vec<u8>>> {
     fs::File::open(path)?.take(MAX_FILE_SIZE + 1).read_to_end(&mut content)?;
     Ok((content.len() as u64 <= MAX_FILE_SIZE).then_some(content))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bound holds even where the size looked up before reading was wrong (a file
+    /// that grew in between).
+    #[test]
+    fn reading_stops_a_byte_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let limit = usize::try_from(MAX_FILE_SIZE).unwrap();
+        let exact = dir.path().join("exact");
+        fs::write(&exact, vec![b'x'; limit]).unwrap();
+        assert_eq!(read_limited(&exact).unwrap().map(|c| c.len()), Some(limit));
+        let over = dir.path().join("over");
+        fs::write(&over, vec![b'x'; limit + 1]).unwrap();
+        assert_eq!(read_limited(&over).unwrap(), None);
+    }
+}
