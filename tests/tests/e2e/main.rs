@@ -9,6 +9,7 @@ mod diff;
 mod escaping;
 mod history;
 mod hostile;
+mod modes;
 mod release;
 mod revisions;
 mod scaffold;
