@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use sigdoc_model::{Deliverables, DocMeta, Field, FieldKind, Process, References, Template};
+use sigdoc_model::{Deliverables, DocMeta, Field, FieldKind, FieldValue, Process, References, Template};
 
 use crate::words::{Segment, diff_words};
 
@@ -155,13 +155,6 @@ fn process(old: &Process, new: &Process) -> Vec<RecordChange> {
     out
 }
 
-fn kind_name(kind: &FieldKind) -> String {
-    match kind {
-        FieldKind::Level(scale) => format!("level ({scale})"),
-        other => other.name().to_owned(),
-    }
-}
-
 fn template(old: &Template, new: &Template) -> TemplateChanges {
     let mut out = TemplateChanges::default();
     meta(&mut out.document, &old.meta, &new.meta);
@@ -174,7 +167,7 @@ fn template(old: &Template, new: &Template) -> TemplateChanges {
         let c = &mut out.changed;
         let key = &f.key;
         prose(c, format!("{key}: label"), &o.label, &f.label, PLAIN);
-        record(c, format!("{key}: kind"), json!(kind_name(&o.kind)), json!(kind_name(&f.kind)));
+        record(c, format!("{key}: kind"), json!(o.kind.describe()), json!(f.kind.describe()));
         record(c, format!("{key}: required"), json!(o.required), json!(f.required));
         prose(c, format!("{key}: guidance"), &o.guidance, &f.guidance, MARKDOWN);
     }
@@ -217,11 +210,11 @@ pub(crate) fn invalidated(old: &Deliverables, new: &Deliverables) -> Vec<Invalid
         let a = old.threat(&b.id);
         let mut reasons = Vec::new();
         for f in &new.template.fields {
-            if b.values.contains_key(&f.key) || f.kind == FieldKind::Priority {
+            if b.value(&f.key).is_some() || f.kind == FieldKind::Priority {
                 continue;
             }
             let of = old.template.field(&f.key);
-            let had = a.and_then(|a| a.values.get(&f.key));
+            let had = a.and_then(|a| a.value(&f.key));
             if f.required && !of.is_some_and(|o| o.required) {
                 reasons.push(format!("the template now requires \"{}\" ({}), which it lacks", f.key, f.label));
             } else if let (Some(o), Some(_)) = (of, had)
@@ -230,10 +223,10 @@ pub(crate) fn invalidated(old: &Deliverables, new: &Deliverables) -> Vec<Invalid
                 reasons.push(format!(
                     "\"{}\" changed kind from {} to {}, and its value no longer reads as one",
                     f.key,
-                    kind_name(&o.kind),
-                    kind_name(&f.kind)
+                    o.kind.describe(),
+                    f.kind.describe()
                 ));
-            } else if let (FieldKind::Level(scale), Some(sigdoc_model::FieldValue::Text(level))) = (&f.kind, had) {
+            } else if let Some(FieldValue::Level { scale, level }) = had {
                 let on = |p: &Process| p.scale(scale).is_some_and(|s| s.iter().any(|l| &l.level == level));
                 if on(&old.process) && !on(&new.process) {
                     reasons.push(format!("its {scale} level \"{level}\" is no longer on the scale"));

@@ -13,7 +13,7 @@ use crate::words::{Segment, diff_words};
 pub struct Item {
     /// Its position in its list (0-based).
     pub index: usize,
-    /// Its parts by name (`approach`, `implementation_issues`; `text` for list items).
+    /// Its parts by name (the keys of an [`Approach`]'s parts; `text` for list items).
     pub parts: BTreeMap<String, String>,
 }
 
@@ -137,11 +137,7 @@ fn diff_items(old: &[Vec<(&str, &str)>], new: &[Vec<(&str, &str)>]) -> ItemChang
 /// Compares two lists of approaches; an approach is identified by its text.
 pub fn diff_approaches(old: &[Approach], new: &[Approach]) -> ItemChanges {
     fn parts(a: &[Approach]) -> Vec<Vec<(&str, &str)>> {
-        a.iter()
-            .map(|a| {
-                vec![("approach", a.approach.as_str()), ("implementation_issues", a.implementation_issues.as_str())]
-            })
-            .collect()
+        a.iter().map(|a| a.parts().iter().map(|(part, text)| (part.key(), *text)).collect()).collect()
     }
     diff_items(&parts(old), &parts(new))
 }

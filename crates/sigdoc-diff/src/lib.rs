@@ -158,11 +158,11 @@ pub fn diff(old: &Deliverables, new: &Deliverables) -> Diff {
             }
             std::cmp::Ordering::Equal => {
                 let (a, b) = (old_threats[i], new_threats[j]);
-                let (pa, pb) = (a.priority(&old.template, &old.process), b.priority(&new.template, &new.process));
+                let (pa, pb) = (a.priority(&old.process), b.priority(&new.process));
                 if pa != pb {
                     out.summary.priority_moves.push(PriorityMove {
                         id: b.id.clone(),
-                        name: b.name(&new.template).to_owned(),
+                        name: b.name().to_owned(),
                         old: pa,
                         new: pb,
                     });

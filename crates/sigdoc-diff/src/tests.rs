@@ -1,7 +1,7 @@
 //! Diffs of whole deliverables: the project's process and template with threats made here.
 
 use serde_json::json;
-use sigdoc_model::{Deliverables, FieldValue, Snapshot};
+use sigdoc_model::{Deliverables, FieldValue, ScaleName, Snapshot};
 
 use super::*;
 
@@ -163,10 +163,11 @@ fn a_thousand_threats_diff_quickly() {
         t.id = format!("t{i:04}");
         old.threats.push(t.clone());
         if i % 10 == 0 {
-            if let Some(FieldValue::Text(text)) = t.values.get_mut("definition") {
+            if let Some(FieldValue::Markdown(text)) = t.values.get_mut("definition") {
                 text.push_str(" A further sentence was added in review.");
             }
-            t.values.insert("likelihood".into(), FieldValue::Text("high".into()));
+            t.values
+                .insert("likelihood".into(), FieldValue::Level { scale: ScaleName::Likelihood, level: "high".into() });
         }
         new.threats.push(t);
     }

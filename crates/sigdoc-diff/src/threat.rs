@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use sigdoc_model::{Deliverables, Field, FieldKind, FieldValue, Template, Threat};
+use sigdoc_model::{Deliverables, Field, FieldKind, FieldValue, STATUS_KEY, Template, Threat};
 
 use crate::items::{ItemChanges, RefChanges, diff_approaches, diff_list, diff_references};
 use crate::tree::{TreeDiff, diff_trees};
@@ -21,11 +21,7 @@ pub struct ThreatSummary {
 
 impl ThreatSummary {
     pub(crate) fn of(t: &Threat, d: &Deliverables) -> ThreatSummary {
-        ThreatSummary {
-            id: t.id.clone(),
-            name: t.name(&d.template).to_owned(),
-            priority: t.priority(&d.template, &d.process),
-        }
+        ThreatSummary { id: t.id.clone(), name: t.name().to_owned(), priority: t.priority(&d.process) }
     }
 }
 
@@ -112,13 +108,12 @@ fn all_fields<'a>(old: &'a Template, new: &'a Template) -> Vec<(&'a Field, Optio
 }
 
 fn priority_field(a: &Threat, old: &Deliverables, b: &Threat, new: &Deliverables, field: &Field) -> Option<FieldDiff> {
-    let (pa, pb) = (a.priority(&old.template, &old.process), b.priority(&new.template, &new.process));
-    let (sa, sb) = (a.stated_priority(&old.template), b.stated_priority(&new.template));
+    let (pa, pb) = (a.priority(&old.process), b.priority(&new.process));
+    let (sa, sb) = (a.stated_priority(), b.stated_priority());
     if pa == pb && sa == sb {
         return None;
     }
     let label = |p: Option<u32>, d: &Deliverables| p.and_then(|p| d.process.priority_level(p)).map(|l| l.label.clone());
-    let level = |t: &Threat, d: &Deliverables, scale: &str| t.level(&d.template, scale).map(str::to_owned);
     Some(FieldDiff {
         key: field.key.clone(),
         kind: field.kind.name().to_owned(),
@@ -129,8 +124,8 @@ fn priority_field(a: &Threat, old: &Deliverables, b: &Threat, new: &Deliverables
             old_label: label(pa, old),
             new_label: label(pb, new),
             stated: [sa, sb],
-            likelihood: [level(a, old, "likelihood"), level(b, new, "likelihood")],
-            damage: [level(a, old, "damage"), level(b, new, "damage")],
+            likelihood: [a.likelihood().map(str::to_owned), b.likelihood().map(str::to_owned)],
+            damage: [a.damage().map(str::to_owned), b.damage().map(str::to_owned)],
         }),
     })
 }
@@ -140,10 +135,7 @@ fn priority_field(a: &Threat, old: &Deliverables, b: &Threat, new: &Deliverables
 fn detail(kind: &FieldKind, a: Option<&FieldValue>, b: Option<&FieldValue>) -> Option<Option<Detail>> {
     use FieldValue as V;
     fn text(v: Option<&FieldValue>) -> Option<&str> {
-        match v {
-            Some(FieldValue::Text(t)) => Some(t.as_str()),
-            _ => None,
-        }
+        v?.text()
     }
     Some(match kind {
         FieldKind::Text | FieldKind::Markdown => match (text(a), text(b)) {
@@ -202,8 +194,13 @@ pub(crate) fn diff_threat(a: &Threat, old: &Deliverables, b: &Threat, new: &Deli
             continue;
         }
         let key = field.key.as_str();
-        let (va, vb) = (old_field.and_then(|_| a.values.get(key)), b.values.get(key));
-        if va == vb {
+        let (va, vb) = (old_field.and_then(|_| a.value(key)), b.value(key));
+        // A template may change a field's kind while the value stays as written.
+        let same = match (va, vb) {
+            (Some(x), Some(y)) => x.same_data(y),
+            (x, y) => x == y,
+        };
+        if same {
             continue;
         }
         // A field whose kind changed is shown as old and new values only.
@@ -222,8 +219,8 @@ pub(crate) fn diff_threat(a: &Threat, old: &Deliverables, b: &Threat, new: &Deli
     let status_field = new.template.field_of_kind(&FieldKind::Status).is_some();
     if !status_field && a.status != b.status {
         fields.push(FieldDiff {
-            key: "status".into(),
-            kind: "status".into(),
+            key: STATUS_KEY.into(),
+            kind: FieldKind::Status.name().into(),
             label: "Status".into(),
             old: json!(a.status),
             new: json!(b.status),
@@ -244,7 +241,7 @@ pub(crate) fn diff_threat(a: &Threat, old: &Deliverables, b: &Threat, new: &Deli
     if fields.is_empty() {
         return None;
     }
-    let name = b.name(&new.template).to_owned();
-    let old_name = Some(a.name(&old.template).to_owned()).filter(|n| *n != name);
+    let name = b.name().to_owned();
+    let old_name = Some(a.name().to_owned()).filter(|n| *n != name);
     Some(ThreatDiff { id: b.id.clone(), name, old_name, fields })
 }

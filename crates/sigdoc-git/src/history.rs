@@ -17,12 +17,12 @@ use std::rc::Rc;
 
 use git2::{Commit, ErrorCode, ObjectType, Oid, Repository};
 use rustc_hash::FxHasher;
-use sigdoc_model::{DocKind, History, HistoryEntry, Snapshot};
+use sigdoc_model::{DocFile, DocKind, History, HistoryEntry, Snapshot, author_initials, initials_of};
 
 use crate::error::git;
 use crate::paths::normalize_root;
 use crate::tags::ReleaseTag;
-use crate::text::{decode, format_date, initials, paragraphs};
+use crate::text::{decode, format_date, paragraphs};
 use crate::{GitError, Repo};
 
 /// The revision a history is read at.
@@ -131,22 +131,22 @@ impl Repo {
         let release_of = graph.assign_releases(releases.iter().map(|(_, oid)| *oid));
         let newest_release = releases.last().map(|(t, _)| t.version.as_str());
 
-        let mut paths: Vec<&'static str> = Vec::new();
+        let mut files: Vec<DocFile> = Vec::new();
         for doc in docs {
-            for path in doc.paths() {
-                if !paths.contains(path) {
-                    paths.push(path);
+            for file in doc.own_files() {
+                if !files.contains(&file) {
+                    files.push(file);
                 }
             }
         }
-        let mut keys = PathKeys::new(&self.repo, &root, &paths, &graph);
+        let mut keys = PathKeys::new(&self.repo, &root, &files, &graph);
         let mut info = CommitInfo::new(&self.repo, &graph, &options.authors);
 
         let mut out = Vec::with_capacity(docs.len());
         for &doc in docs {
-            // Always found: `paths` holds every path of every requested document.
+            // Always found: `files` holds every file of every requested document.
             let indices: Vec<usize> =
-                doc.paths().iter().map(|p| paths.iter().position(|q| q == p).unwrap_or_default()).collect();
+                doc.own_files().map(|f| files.iter().position(|g| *g == f).unwrap_or_default()).collect();
             let commits = match &start {
                 Some(commit) => simplified_log(&graph, commit.id(), &mut keys, &indices)?,
                 None => Vec::new(),
@@ -339,11 +339,11 @@ impl<'r> Graph<'r> {
 /// The tree entry (id and mode) of each path of interest, `None` where it is absent.
 type Key = Rc<Vec<Option<(Oid, i32)>>>;
 
-/// Looks up the paths of interest in commits, caching by commit and by documents tree.
+/// Looks up the files of interest in commits, caching by commit and by documents tree.
 struct PathKeys<'a> {
     repo: &'a Repository,
     root: &'a str,
-    paths: &'a [&'static str],
+    files: &'a [DocFile],
     graph: &'a Graph<'a>,
     by_commit: OidMap<Key>,
     /// Most commits change code, not documents: their documents trees repeat.
@@ -352,9 +352,9 @@ struct PathKeys<'a> {
 }
 
 impl<'a> PathKeys<'a> {
-    fn new(repo: &'a Repository, root: &'a str, paths: &'a [&'static str], graph: &'a Graph<'a>) -> Self {
-        let absent = Rc::new(vec![None; paths.len()]);
-        Self { repo, root, paths, graph, by_commit: OidMap::default(), by_documents_tree: OidMap::default(), absent }
+    fn new(repo: &'a Repository, root: &'a str, files: &'a [DocFile], graph: &'a Graph<'a>) -> Self {
+        let absent = Rc::new(vec![None; files.len()]);
+        Self { repo, root, files, graph, by_commit: OidMap::default(), by_documents_tree: OidMap::default(), absent }
     }
 
     fn get(&mut self, commit: Oid) -> Result<Key, GitError> {
@@ -395,14 +395,10 @@ impl<'a> PathKeys<'a> {
 
     fn lookup(&self, documents_tree: Oid) -> Result<Key, GitError> {
         let tree = self.repo.find_tree(documents_tree).map_err(git("reading the documents folder"))?;
-        let mut key = Vec::with_capacity(self.paths.len());
-        for path in self.paths {
-            let (name, folder_only) = match path.strip_suffix('/') {
-                Some(name) => (name, true),
-                None => (*path, false),
-            };
-            let entry = match tree.get_path(Path::new(name)) {
-                Ok(entry) if folder_only && entry.kind() != Some(ObjectType::Tree) => None,
+        let mut key = Vec::with_capacity(self.files.len());
+        for file in self.files {
+            let entry = match tree.get_path(Path::new(file.path())) {
+                Ok(entry) if file.is_folder() && entry.kind() != Some(ObjectType::Tree) => None,
                 Ok(entry) => Some((entry.id(), entry.filemode())),
                 Err(e) if e.code() == ErrorCode::NotFound => None,
                 Err(e) => return Err(git("looking up a document's files")(e)),
@@ -516,12 +512,9 @@ impl<'a> CommitInfo<'a> {
                 self.authors.iter().find(|k| !name.is_empty() && k.name.trim().to_lowercase() == lower)
             });
         let (name, initials) = match known {
-            Some(k) => {
-                let given = k.initials.as_deref().map(str::trim).filter(|i| !i.is_empty());
-                (k.name.clone(), given.map_or_else(|| initials(&k.name), str::to_owned))
-            }
-            None if !name.is_empty() => (name.clone(), initials(&name)),
-            None if !email.is_empty() => (email.clone(), initials(email.split('@').next().unwrap_or_default())),
+            Some(k) => (k.name.clone(), author_initials(k.initials.as_deref(), &k.name)),
+            None if !name.is_empty() => (name.clone(), initials_of(&name)),
+            None if !email.is_empty() => (email.clone(), initials_of(email.split('@').next().unwrap_or_default())),
             None => ("Unknown".to_owned(), "?".to_owned()),
         };
         let shown = Rc::new(Shown { name, initials, subject });

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sigdoc_model::layout::{
-    DOCUMENT_FILES, MAX_FILE_SIZE, MAX_FOLDER_ENTRIES, MAX_TOTAL_SIZE, THREATS_FOLDER, is_quiet_extra, is_threat_file,
+    DocFile, MAX_FILE_SIZE, MAX_FOLDER_ENTRIES, MAX_TOTAL_SIZE, THREATS_FOLDER, is_quiet_extra, is_threat_file,
 };
 use sigdoc_model::{Diagnostic, Snapshot};
 
@@ -75,7 +75,7 @@ struct Budget {
 pub(crate) fn read_documents<F: Folder>(folder: &F, snapshot: &mut Snapshot) -> Result<(), GitError> {
     let mut reader = Reader { folder, snapshot, budget: Budget { left: MAX_TOTAL_SIZE, exhausted: false } };
     let top = reader.list("", None)?;
-    for name in DOCUMENT_FILES {
+    for name in DocFile::TOP.map(DocFile::path) {
         if let Some(entry) = top.get(name) {
             reader.read_entry(name, entry)?;
         }

@@ -37,9 +37,9 @@ impl Repo {
     /// leaving the folder are reported in `problems`. Submodules are skipped.
     pub fn snapshot_at(&self, rev: &str, root: &str) -> Result<Snapshot, GitError> {
         let root = normalize_root(root)?;
-        let (commit, _) = self.resolve_commit(rev)?;
+        let (commit, tag) = self.resolve_commit(rev)?;
         let source =
-            Source::Commit { rev: rev.to_owned(), commit: commit.id().to_string(), time: commit.time().seconds() };
+            Source::Commit { rev: rev.to_owned(), commit: commit.id().to_string(), time: commit.time().seconds(), tag };
         match self.documents_tree(&commit, &root)? {
             DocumentsEntry::Folder(tree) => self.read_tree(tree, root, source),
             DocumentsEntry::Link => Err(GitError::LinkedRoot { root, rev: Some(rev.to_owned()) }),
@@ -71,6 +71,7 @@ impl Repo {
                     rev: "HEAD".to_owned(),
                     commit: commit.id().to_string(),
                     time: commit.time().seconds(),
+                    tag: None,
                 };
                 Some(match self.documents_tree(commit, &root)? {
                     DocumentsEntry::Folder(tree) => self.read_tree(tree, root.clone(), source)?,

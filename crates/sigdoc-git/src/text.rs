@@ -1,4 +1,4 @@
-//! Text from git objects made presentable: dates, messages, names, initials.
+//! Text from git objects made presentable: dates, messages, names.
 
 use sigdoc_model::clamp_time;
 use time::OffsetDateTime;
@@ -25,16 +25,6 @@ pub(crate) fn decode(bytes: &[u8], encoding: Option<&str>) -> String {
     } else {
         String::from_utf8_lossy(bytes).into_owned()
     }
-}
-
-/// Initials from a name: the first letter of each word, upper case (`Jane Q. Doe` → `JQD`).
-pub(crate) fn initials(name: &str) -> String {
-    let initials: String = name
-        .split_whitespace()
-        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
-        .flat_map(char::to_uppercase)
-        .collect();
-    if initials.is_empty() { "?".to_owned() } else { initials }
 }
 
 /// The paragraphs of an annotated tag's message, each on one line, without a signature.
@@ -85,14 +75,6 @@ mod tests {
         assert_eq!(decode(b"caf\xe9", Some("ISO-8859-1")), "café");
         assert_eq!(decode("café".as_bytes(), Some("ISO-8859-1")), "café");
         assert_eq!(decode(b"caf\xe9", None), "caf\u{fffd}");
-    }
-
-    #[test]
-    fn initials_come_from_words() {
-        assert_eq!(initials("Jane Q. Doe"), "JQD");
-        assert_eq!(initials("émile zola"), "ÉZ");
-        assert_eq!(initials("  "), "?");
-        assert_eq!(initials("(bot) builder"), "BB");
     }
 
     #[test]

@@ -301,6 +301,44 @@ fn odd_commits_behave_sensibly() {
     assert_matches_git_log(fx.path(), &repo, "HEAD");
 }
 
+/// Issue 14: the revision history derived "PS" for Peter Saint-Andre where the title
+/// page showed "PSA"; both take the model's one rule now.
+#[test]
+fn regression_issue_14_initials_follow_the_title_page_rule() {
+    let mut fx = Fixture::new();
+    let d0 = documents("one");
+    let c0 = fx.commit_by("main", &[], &d0, "By Peter", "Peter Saint-Andre", "stpeter@example.org");
+    let d1 = with(&d0, &[("documents/process.md", Some("two\n"))]);
+    let c1 = fx.commit_by("main", &[c0], &d1, "By Jean-Luc", "someone", "jean-luc@example.org");
+    let d2 = with(&d1, &[("documents/process.md", Some("three\n"))]);
+    let c2 = fx.commit_by("main", &[c1], &d2, "By a stranger", "Marie-Claire Dupont", "mc@example.org");
+    let d3 = with(&d2, &[("documents/process.md", Some("four\n"))]);
+    let t3 = EPOCH + 10 * DAY;
+    let raw = format!(
+        "author  <build-bot@example.org> {t3} +0000\ncommitter  <build-bot@example.org> {t3} +0000\n\nBy a bot\n"
+    );
+    let c3 = fx.raw_commit("main", &[c2], &d3, raw.as_bytes());
+    let repo = Repo::open(fx.path()).unwrap();
+    let options = HistoryOptions {
+        authors: vec![
+            KnownAuthor { name: "Peter Saint-Andre".into(), email: Some("stpeter@example.org".into()), initials: None },
+            KnownAuthor {
+                name: "Jean-Luc Picard".into(),
+                email: Some("jean-luc@example.org".into()),
+                initials: Some(" ".into()),
+            },
+        ],
+        ..options()
+    };
+    let process = repo.history(DocKind::Process, HistoryAt::Rev("HEAD"), "documents", &options).unwrap();
+    let entry = &process.entries[0];
+    assert_eq!(entry.commits, ids(&[c3, c2, c1, c0]));
+    assert_eq!(entry.authors, ["build-bot@example.org", "Marie-Claire Dupont", "Jean-Luc Picard", "Peter Saint-Andre"]);
+    assert_eq!(entry.initials, ["BB", "MCD", "JLP", "PSA"]);
+    let title_page = sigdoc_model::Author { name: "Peter Saint-Andre".into(), ..Default::default() };
+    assert_eq!(entry.initials[3], title_page.initials());
+}
+
 #[test]
 fn working_tree_adds_an_entry_for_uncommitted_changes() {
     let Acceptance { fx, c } = acceptance();

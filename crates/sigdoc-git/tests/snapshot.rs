@@ -31,7 +31,10 @@ fn snapshot_at_reads_committed_content_not_edits() {
         at_head.files.keys().collect::<Vec<_>>(),
         ["analysis.md", "process.md", "sig.yaml", "template.yaml", "threats/a.yaml"]
     );
-    assert_eq!(at_head.source, Source::Commit { rev: "HEAD".into(), commit: second.to_string(), time: EPOCH + DAY });
+    assert_eq!(
+        at_head.source,
+        Source::Commit { rev: "HEAD".into(), commit: second.to_string(), time: EPOCH + DAY, tag: None }
+    );
     assert!(at_head.problems.is_empty());
 
     let at_first = repo.snapshot_at(&first.to_string()[..8], "documents/").unwrap();

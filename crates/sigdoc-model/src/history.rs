@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::doc_kind::DocKind;
+
 /// The earliest time a revision is dated by: 0001-01-01T00:00:00Z.
 pub const EARLIEST_TIME: i64 = -62_135_596_800;
 
@@ -13,55 +15,6 @@ pub const LATEST_TIME: i64 = 253_402_300_799;
 /// place that shows it must show the same date.
 pub fn clamp_time(seconds: i64) -> i64 {
     seconds.clamp(EARLIEST_TIME, LATEST_TIME)
-}
-
-/// The three deliverables, each built into one PDF.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DocKind {
-    /// Deliverable 1: `process.md`.
-    Process,
-    /// Deliverable 2: `template.yaml`.
-    Template,
-    /// Deliverable 3: `analysis.md` and `threats/`.
-    Analysis,
-}
-
-impl DocKind {
-    /// All documents, in build order.
-    pub const ALL: [DocKind; 3] = [DocKind::Process, DocKind::Template, DocKind::Analysis];
-
-    /// The lower-case name used on the command line and for file names.
-    pub fn name(self) -> &'static str {
-        match self {
-            DocKind::Process => "process",
-            DocKind::Template => "template",
-            DocKind::Analysis => "analysis",
-        }
-    }
-
-    /// Parses a name given on the command line.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|d| d.name() == name)
-    }
-
-    /// The paths, relative to the documents folder, whose changes change this document.
-    /// A path ending in `/` stands for a whole folder.
-    pub fn paths(self) -> &'static [&'static str] {
-        match self {
-            DocKind::Process => &["process.md"],
-            DocKind::Template => &["template.yaml"],
-            DocKind::Analysis => &["analysis.md", "threats/"],
-        }
-    }
-
-    /// Whether a file (relative to the documents folder) is one of [`paths`](Self::paths).
-    pub fn owns(self, path: &str) -> bool {
-        self.paths().iter().any(|p| match p.strip_suffix('/') {
-            Some(folder) => path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')),
-            None => path == *p,
-        })
-    }
 }
 
 /// One entry of a revision history: a release, the unreleased commits after the newest
@@ -113,21 +66,5 @@ impl History {
     /// Whether the newest entry is a release, i.e. the build is exactly at a release.
     pub fn is_release(&self) -> bool {
         self.entries.first().is_some_and(|e| e.tag.is_some())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_own_their_paths() {
-        assert!(DocKind::Process.owns("process.md"));
-        assert!(!DocKind::Process.owns("process.md.bak"));
-        assert!(DocKind::Analysis.owns("threats/a.yaml"));
-        assert!(DocKind::Analysis.owns("analysis.md"));
-        assert!(!DocKind::Analysis.owns("threats"));
-        assert!(!DocKind::Analysis.owns("threatsx/a.yaml"));
-        assert!(!DocKind::Template.owns("sig.yaml"));
     }
 }

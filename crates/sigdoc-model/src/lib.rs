@@ -2,6 +2,9 @@
 
 pub mod attack_tree;
 mod diagnostic;
+mod doc_kind;
+#[cfg(test)]
+mod example;
 mod front;
 mod history;
 pub mod layout;
@@ -13,23 +16,28 @@ mod process;
 pub mod prose;
 mod reader;
 mod references;
+mod scale;
 mod sig;
 mod snapshot;
 mod template;
 pub mod text;
 mod threat;
+mod value;
 pub mod yaml;
 
 pub use attack_tree::{AttackNode, Evaluation, Gate};
 pub use diagnostic::{Diagnostic, Severity, sort as sort_diagnostics};
+pub use doc_kind::DocKind;
 pub use front::{DocMeta, MarkdownDoc, Prose, STATUSES};
-pub use history::{DocKind, EARLIEST_TIME, History, HistoryEntry, LATEST_TIME, clamp_time};
-pub use layout::MAX_FILE_SIZE;
+pub use history::{EARLIEST_TIME, History, HistoryEntry, LATEST_TIME, clamp_time};
+pub use layout::{DocFile, MAX_FILE_SIZE};
 pub use load::{Deliverables, Loaded};
 pub use mentions::{Mention, find_mentions, normalise_id};
 pub use process::{PriorityLevel, Process, Scale, ScaleLevel};
 pub use references::{Reference, References};
-pub use sig::{Author, Legal, Sig, initials_of};
+pub use scale::ScaleName;
+pub use sig::{Author, Legal, Sig, author_initials, initials_of};
 pub use snapshot::{Snapshot, Source};
-pub use template::{Field, FieldKind, KIND_NAMES, THREAT_STATUSES, Template};
-pub use threat::{Approach, BUILTIN_KEYS, FieldValue, RefUse, Threat, is_slug};
+pub use template::{Field, FieldKind, Template};
+pub use threat::{BUILTIN_KEYS, STATUS_KEY, Threat, is_slug};
+pub use value::{Approach, ApproachPart, FieldValue, RefUse, ThreatStatus};

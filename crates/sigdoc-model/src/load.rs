@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use crate::doc_kind::DocKind;
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
-use crate::history::DocKind;
+use crate::layout::{DocFile, is_quiet_extra, threat_file_name, threat_id};
 use crate::process::{PROCESS_KEYS, Process, read_rating};
 use crate::prose::{
     Finding, Locator, MAX_FOOTNOTES, MAX_FOOTNOTES_PER_BLOCK, MAX_HEADINGS, SourceFile, Start, examine, locate,
@@ -14,7 +15,8 @@ use crate::references::{References, read_references};
 use crate::sig::{Sig, read_sig};
 use crate::template::{FieldKind, Template, read_template};
 use crate::text::{decode, split_front_matter};
-use crate::threat::{FieldValue, Threat, read_threat};
+use crate::threat::{Threat, read_threat};
+use crate::value::{ApproachPart, FieldValue};
 use crate::yaml::{Seg, YamlDoc};
 use crate::{Diagnostic, Snapshot};
 
@@ -97,7 +99,7 @@ impl Deliverables {
     /// [`load`]: Deliverables::load
     pub fn load_sig(snapshot: &Snapshot) -> Sig {
         let mut ignored = Vec::new();
-        yaml_of(snapshot, "sig.yaml", &mut ignored)
+        yaml_of(snapshot, DocFile::Sig.path(), &mut ignored)
             .map_or_else(Sig::default, |doc| read_sig(&mut Reader::new(&doc, &mut ignored)))
     }
 
@@ -108,17 +110,17 @@ impl Deliverables {
         // Every text the documents show, to check once the references are known.
         let mut texts = Texts::default();
 
-        if let Some(doc) = yaml_of(snapshot, "sig.yaml", &mut diags) {
+        if let Some(doc) = yaml_of(snapshot, DocFile::Sig.path(), &mut diags) {
             d.sig = read_sig(&mut Reader::new(&doc, &mut diags));
             texts.yaml(&doc, &[Seg::Key("venue".into())], &DocKind::ALL);
             for key in crate::sig::LEGAL_KEYS {
                 texts.yaml(&doc, &[Seg::Key("legal".into()), Seg::Key((*key).into())], &DocKind::ALL);
             }
         }
-        if let Some(doc) = yaml_of(snapshot, "references.yaml", &mut diags) {
+        if let Some(doc) = yaml_of(snapshot, DocFile::References.path(), &mut diags) {
             d.references = read_references(&mut Reader::new(&doc, &mut diags));
         }
-        if let Some((yaml, body)) = markdown_of(snapshot, "process.md", &mut diags) {
+        if let Some((yaml, body)) = markdown_of(snapshot, DocFile::Process.path(), &mut diags) {
             let mut r = Reader::new(&yaml, &mut diags);
             let value = yaml.value.clone();
             if let Some(map) = r.mapping(&[], &value, "the front matter") {
@@ -135,7 +137,7 @@ impl Deliverables {
             }
             texts.each(&yaml, &[Seg::Key("priority".into()), Seg::Key("levels".into())], &["meaning"], process);
         }
-        if let Some(doc) = yaml_of(snapshot, "template.yaml", &mut diags) {
+        if let Some(doc) = yaml_of(snapshot, DocFile::Template.path(), &mut diags) {
             let scales: Vec<String> = d.process.scales.keys().cloned().collect();
             d.template = read_template(&mut Reader::new(&doc, &mut diags), &d.sig.authors, &scales);
             let template = &[DocKind::Template];
@@ -143,7 +145,7 @@ impl Deliverables {
             texts.yaml(&doc, &[Seg::Key("intro".into())], template);
             texts.each(&doc, &[Seg::Key("fields".into())], &["guidance"], template);
         }
-        if let Some((yaml, body)) = markdown_of(snapshot, "analysis.md", &mut diags) {
+        if let Some((yaml, body)) = markdown_of(snapshot, DocFile::Analysis.path(), &mut diags) {
             let mut r = Reader::new(&yaml, &mut diags);
             let value = yaml.value.clone();
             if let Some(map) = r.mapping(&[], &value, "the front matter") {
@@ -170,16 +172,13 @@ impl Deliverables {
 fn load_threats(snapshot: &Snapshot, d: &Deliverables, texts: &mut Texts, diags: &mut Vec<Diagnostic>) -> Vec<Threat> {
     let mut threats = Vec::new();
     for path in snapshot.files.keys() {
-        let Some(name) = path.strip_prefix("threats/") else { continue };
+        let Some(name) = threat_file_name(path) else { continue };
         let file = snapshot.display_path(path);
-        let stem = match name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")) {
-            Some(stem) if !stem.contains('/') => stem,
-            _ => {
-                if !name.ends_with(".md") && !name.starts_with('.') && !name.contains("/.") {
-                    diags.push(Diagnostic::warning(&file, 0, 0, "not a threat file (threats/<id>.yaml); ignored"));
-                }
-                continue;
+        let Some(stem) = threat_id(name) else {
+            if !is_quiet_extra(name) && !name.contains("/.") {
+                diags.push(Diagnostic::warning(&file, 0, 0, "not a threat file (threats/<id>.yaml); ignored"));
             }
+            continue;
         };
         let Some(doc) = yaml_of(snapshot, path, diags) else { continue };
         texts.threat(&doc, &d.template);
@@ -205,8 +204,8 @@ fn check_cross_references(d: &Deliverables, diags: &mut Vec<Diagnostic>) {
     for threat in &d.threats {
         for field in &d.template.fields {
             let (line, column) = threat.lines.get(&field.key).copied().unwrap_or((1, 1));
-            match (&field.kind, threat.values.get(&field.key)) {
-                (FieldKind::References, Some(FieldValue::References(refs))) => {
+            match threat.value(&field.key) {
+                Some(FieldValue::References(refs)) => {
                     for r in refs.iter().filter(|r| !d.references.contains_key(&r.id)) {
                         let hint = crate::reader::suggest(&r.id, d.references.keys().map(String::as_str))
                             .map(|s| format!(" (did you mean \"{s}\"?)"))
@@ -219,8 +218,8 @@ fn check_cross_references(d: &Deliverables, diags: &mut Vec<Diagnostic>) {
                         ));
                     }
                 }
-                (FieldKind::Priority, Some(FieldValue::Priority(stated))) => {
-                    let computed = threat.computed_priority(&d.template, &d.process);
+                Some(FieldValue::Priority(stated)) => {
+                    let computed = threat.computed_priority(&d.process);
                     if let Some(computed) = computed.filter(|c| c != stated)
                         && threat.priority_reason.is_none()
                     {
@@ -308,7 +307,7 @@ impl Texts {
                 FieldKind::Text => self.yaml_as(doc, &path, Reading::Plain, analysis),
                 FieldKind::Markdown => self.yaml(doc, &path, analysis),
                 FieldKind::References => self.each(doc, &path, &["note"], analysis),
-                FieldKind::Approaches => self.each(doc, &path, &["approach", "implementation_issues"], analysis),
+                FieldKind::Approaches => self.each(doc, &path, &ApproachPart::ALL.map(ApproachPart::key), analysis),
                 FieldKind::List => self.each(doc, &path, &[], analysis),
                 FieldKind::Level(_) | FieldKind::Priority | FieldKind::AttackTree | FieldKind::Status => {}
             }
@@ -400,15 +399,7 @@ fn value_at<'v>(value: &'v serde_yaml::Value, path: &[Seg]) -> Option<&'v serde_
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const EXAMPLE: [(&str, &str); 6] = [
-        ("sig.yaml", include_str!("../../sigdoc-cli/example/sig.yaml")),
-        ("references.yaml", include_str!("../../sigdoc-cli/example/references.yaml")),
-        ("process.md", include_str!("../../sigdoc-cli/example/process.md")),
-        ("template.yaml", include_str!("../../sigdoc-cli/example/template.yaml")),
-        ("analysis.md", include_str!("../../sigdoc-cli/example/analysis.md")),
-        ("threats/starttls-stripping.yaml", include_str!("../../sigdoc-cli/example/threats/starttls-stripping.yaml")),
-    ];
+    use crate::example::EXAMPLE;
 
     /// The example's diagnostics with `edit` applied to one of its files, as
     /// `file:line:column: message` lines.

@@ -7,6 +7,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::front::MarkdownDoc;
 use crate::reader::{Reader, child, describe, index, suggest};
+use crate::scale::ScaleName;
 use crate::yaml::Seg;
 
 /// One level of a rating scale.
@@ -47,13 +48,16 @@ pub struct Process {
     pub matrix: BTreeMap<String, BTreeMap<String, u32>>,
 }
 
-/// The scales the matrix combines, in the order of its two dimensions.
-pub const MATRIX_SCALES: [&str; 2] = ["likelihood", "damage"];
-
 impl Process {
     /// The scale of that name, if the process defines it.
-    pub fn scale(&self, name: &str) -> Option<&Scale> {
-        self.scales.get(name)
+    pub fn scale(&self, name: &ScaleName) -> Option<&Scale> {
+        self.scales.get(name.name())
+    }
+
+    /// The label of a level of a scale (`High`), or the level itself when the scale
+    /// does not define it.
+    pub fn level_label<'a>(&'a self, scale: &ScaleName, level: &'a str) -> &'a str {
+        self.scale(scale).and_then(|s| s.iter().find(|l| l.level == level)).map_or(level, |l| l.label.as_str())
     }
 
     /// The priority the matrix gives a likelihood and a damage level.
@@ -81,8 +85,8 @@ pub(crate) fn read_rating(r: &mut Reader<'_>, map: &Mapping, process: &mut Proce
                     let p = child(&path, name);
                     process.scales.insert(name.to_owned(), read_scale(r, &p, levels));
                 }
-                for needed in MATRIX_SCALES {
-                    if !process.scales.contains_key(needed) {
+                for needed in ScaleName::MATRIX {
+                    if process.scale(&needed).is_none() {
                         r.error(&path, format!("the scale \"{needed}\" is missing"));
                     }
                 }
@@ -160,8 +164,8 @@ fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut 
     let names = |scale: Option<&Scale>| -> Vec<String> {
         scale.map(|s| s.iter().map(|l| l.level.clone()).collect()).unwrap_or_default()
     };
-    let likelihoods = names(process.scales.get("likelihood"));
-    let damages = names(process.scales.get("damage"));
+    let likelihoods = names(process.scale(&ScaleName::Likelihood));
+    let damages = names(process.scale(&ScaleName::Damage));
     for (row_key, row) in rows {
         let Some(likelihood) = row_key.as_str() else { continue };
         let row_path = child(&matrix_path, likelihood);

@@ -24,21 +24,30 @@ pub struct Author {
 }
 
 impl Author {
-    /// The stated initials, or the first letter of each word of the name.
+    /// The initials every document shows for the author: see [`author_initials`].
     pub fn initials(&self) -> String {
-        match &self.initials {
-            Some(i) => i.clone(),
-            None => initials_of(&self.name),
-        }
+        author_initials(self.initials.as_deref(), &self.name)
     }
 }
 
-/// The first letter of each word of a name, upper case: "Peter Saint-Andre" -> "PSA".
+/// A person's initials wherever documents show them (title pages, revision histories):
+/// the stated ones unless blank, else those of the name ([`initials_of`]).
+pub fn author_initials(stated: Option<&str>, name: &str) -> String {
+    match stated.map(str::trim).filter(|i| !i.is_empty()) {
+        Some(stated) => stated.to_owned(),
+        None => initials_of(name),
+    }
+}
+
+/// The first letter or digit of each word of a name, upper case, where a hyphen also
+/// parts words: "Peter Saint-Andre" -> "PSA"; `?` for a name with no letter or digit.
 pub fn initials_of(name: &str) -> String {
-    name.split(|c: char| c.is_whitespace() || c == '-')
+    let initials: String = name
+        .split(|c: char| c.is_whitespace() || c == '-')
         .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
         .flat_map(char::to_uppercase)
-        .collect()
+        .collect();
+    if initials.is_empty() { "?".to_owned() } else { initials }
 }
 
 /// The legal notices of every document; each is Markdown, `None` takes the default.
@@ -188,5 +197,28 @@ mod tests {
     fn initials_from_names() {
         assert_eq!(initials_of("Peter Saint-Andre"), "PSA");
         assert_eq!(initials_of("will kamishlian"), "WK");
+        assert_eq!(initials_of("Jane Q. Doe"), "JQD");
+        assert_eq!(initials_of("émile zola"), "ÉZ");
+        assert_eq!(initials_of("(bot) builder"), "BB");
+        assert_eq!(initials_of("jean--luc  picard-"), "JLP");
+        assert_eq!(initials_of("  "), "?");
+        assert_eq!(initials_of("- -"), "?");
+    }
+
+    /// Issue 14: the title page and the revision history derived an author's initials
+    /// by two rules, `PSA` and `PS`; both now take the one rule here.
+    #[test]
+    fn regression_issue_14_one_rule_for_initials() {
+        let author = |initials: Option<&str>| Author {
+            name: "Peter Saint-Andre".into(),
+            initials: initials.map(Into::into),
+            ..Author::default()
+        };
+        assert_eq!(author(None).initials(), "PSA");
+        assert_eq!(author_initials(None, "Peter Saint-Andre"), "PSA");
+        assert_eq!(author(Some("stpeter")).initials(), "stpeter");
+        assert_eq!(author(Some(" SA ")).initials(), "SA", "stated initials are trimmed");
+        assert_eq!(author(Some("  ")).initials(), "PSA", "blank initials are derived");
+        assert_eq!(author_initials(Some(""), "Jane Doe"), "JD");
     }
 }

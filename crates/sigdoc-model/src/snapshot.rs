@@ -15,6 +15,8 @@ pub enum Source {
         commit: String,
         /// Committer time of that commit, seconds since the Unix epoch (UTC).
         time: i64,
+        /// The tag's short name when `rev` named a tag (`v0.2`), else `None`.
+        tag: Option<String>,
     },
     /// The working tree, uncommitted edits included.
     WorkingTree {

@@ -8,47 +8,43 @@ use serde_yaml::{Mapping, Value};
 use crate::attack_tree::{AttackNode, read_tree};
 use crate::process::Process;
 use crate::reader::{Reader, child, describe, index, suggest};
-use crate::template::{Field, FieldKind, THREAT_STATUSES, Template};
+use crate::scale::ScaleName;
+use crate::template::{Field, FieldKind, Template};
+use crate::value::{Approach, ApproachPart, FieldValue, RefUse, ThreatStatus};
 use crate::yaml::Seg;
 
+/// The key of a threat's status, which a template field of kind status may share.
+pub const STATUS_KEY: &str = "status";
+
 /// Keys every threat may have besides the template's fields.
-pub const BUILTIN_KEYS: &[&str] = &["id", "status", "priority_reason"];
+pub const BUILTIN_KEYS: &[&str] = &["id", STATUS_KEY, "priority_reason"];
 
-/// A cited reference with an optional note on how it addresses the threat.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RefUse {
-    /// The reference id (`RFC 6120`).
-    #[serde(rename = "ref")]
-    pub id: String,
-    /// How it addresses the threat (Markdown).
-    pub note: Option<String>,
+/// The keys of the template's fields that play a part of their own in every threat (its
+/// name, its levels, its stated priority), recorded when the threat is read against the
+/// template, so that the threat answers for them alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Roles {
+    /// The first text field: the threat's name.
+    name: Option<String>,
+    /// The first level field of each scale.
+    levels: Vec<(ScaleName, String)>,
+    /// The first priority field: a stated priority.
+    priority: Option<String>,
 }
 
-/// A potential approach and what stands in the way of implementing it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Approach {
-    /// The approach (Markdown).
-    pub approach: String,
-    /// Its implementation issues (Markdown).
-    pub implementation_issues: String,
-}
-
-/// The value of one field, by the field's kind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum FieldValue {
-    /// `text`, `markdown`, `level` and `status` values.
-    Text(String),
-    /// A stated priority.
-    Priority(u32),
-    /// An attack tree.
-    AttackTree(AttackNode),
-    /// A list of references.
-    References(Vec<RefUse>),
-    /// A list of approaches.
-    Approaches(Vec<Approach>),
-    /// A list of Markdown items.
-    List(Vec<String>),
+impl Roles {
+    fn of(template: &Template) -> Roles {
+        let key = |field: Option<&Field>| field.map(|f| f.key.clone());
+        let mut levels: Vec<(ScaleName, String)> = Vec::new();
+        for field in &template.fields {
+            if let FieldKind::Level(scale) = &field.kind
+                && !levels.iter().any(|(s, _)| s == scale)
+            {
+                levels.push((scale.clone(), field.key.clone()));
+            }
+        }
+        Roles { name: key(template.name_field()), levels, priority: key(template.field_of_kind(&FieldKind::Priority)) }
+    }
 }
 
 /// One threat of the analysis.
@@ -58,8 +54,8 @@ pub struct Threat {
     pub id: String,
     /// The file, as shown to users.
     pub file: String,
-    /// `open`, `mitigated` or `accepted`.
-    pub status: Option<String>,
+    /// Where the threat stands.
+    pub status: Option<ThreatStatus>,
     /// Why a stated priority differs from the matrix.
     pub priority_reason: Option<String>,
     /// Values by field key.
@@ -67,55 +63,108 @@ pub struct Threat {
     /// The line each field's value starts on, for locating later checks.
     #[serde(skip)]
     pub lines: BTreeMap<String, (usize, usize)>,
+    /// Which fields are the name, the levels and the stated priority.
+    #[serde(skip)]
+    roles: Roles,
 }
 
 impl Threat {
-    /// The text of a text-like field.
+    /// A threat with no values, read against no template: its name is its id.
+    pub fn new(id: impl Into<String>, file: impl Into<String>) -> Threat {
+        Threat {
+            id: id.into(),
+            file: file.into(),
+            status: None,
+            priority_reason: None,
+            values: BTreeMap::new(),
+            lines: BTreeMap::new(),
+            roles: Roles::default(),
+        }
+    }
+
+    /// The value of a field, by its key.
+    pub fn value(&self, key: &str) -> Option<&FieldValue> {
+        self.values.get(key)
+    }
+
+    /// The text of a field that holds one string (see [`FieldValue::text`]).
     pub fn text(&self, key: &str) -> Option<&str> {
-        match self.values.get(key)? {
-            FieldValue::Text(t) => Some(t),
+        self.value(key)?.text()
+    }
+
+    fn role(&self, key: Option<&String>) -> Option<&FieldValue> {
+        self.value(key?)
+    }
+
+    /// The threat's name: the value of the template's first text field, else its id.
+    pub fn name(&self) -> &str {
+        match self.role(self.roles.name.as_ref()) {
+            Some(FieldValue::Text(name)) => name,
+            _ => &self.id,
+        }
+    }
+
+    /// The threat's level on a scale: the value of the template's first level field for it.
+    pub fn level(&self, scale: &ScaleName) -> Option<&str> {
+        let key = self.roles.levels.iter().find(|(s, _)| s == scale).map(|(_, key)| key);
+        match self.role(key)? {
+            FieldValue::Level { level, .. } => Some(level),
             _ => None,
         }
     }
 
-    /// The threat's name: the first `text` field of the template, else its id.
-    pub fn name<'a>(&'a self, template: &Template) -> &'a str {
-        template.field_of_kind(&FieldKind::Text).and_then(|f| self.text(&f.key)).unwrap_or(&self.id)
+    /// How likely an attack is, on the process's likelihood scale.
+    pub fn likelihood(&self) -> Option<&str> {
+        self.level(&ScaleName::Likelihood)
     }
 
-    /// The level of the threat on a scale, from the template's level field for it.
-    pub fn level<'a>(&'a self, template: &Template, scale: &str) -> Option<&'a str> {
-        let field = template.field_of_kind(&FieldKind::Level(scale.to_owned()))?;
-        self.text(&field.key)
+    /// How much harm it does, on the process's damage scale.
+    pub fn damage(&self) -> Option<&str> {
+        self.level(&ScaleName::Damage)
     }
 
     /// The priority the process's matrix gives this threat.
-    pub fn computed_priority(&self, template: &Template, process: &Process) -> Option<u32> {
-        process.priority(self.level(template, "likelihood")?, self.level(template, "damage")?)
+    pub fn computed_priority(&self, process: &Process) -> Option<u32> {
+        process.priority(self.likelihood()?, self.damage()?)
     }
 
     /// The stated priority, if the threat states one.
-    pub fn stated_priority(&self, template: &Template) -> Option<u32> {
-        let field = template.field_of_kind(&FieldKind::Priority)?;
-        match self.values.get(&field.key)? {
+    pub fn stated_priority(&self) -> Option<u32> {
+        match self.role(self.roles.priority.as_ref())? {
             FieldValue::Priority(p) => Some(*p),
             _ => None,
         }
     }
 
     /// The priority shown in documents: the stated one when explained, else the computed one.
-    pub fn priority(&self, template: &Template, process: &Process) -> Option<u32> {
-        match (self.stated_priority(template), &self.priority_reason) {
+    pub fn priority(&self, process: &Process) -> Option<u32> {
+        match (self.stated_priority(), &self.priority_reason) {
             (Some(p), Some(_)) => Some(p),
-            _ => self.computed_priority(template, process).or(self.stated_priority(template)),
+            _ => self.computed_priority(process).or(self.stated_priority()),
         }
     }
 
-    /// The attack tree, if the threat has one.
+    /// The attack tree, if the threat has one (the first by field key).
     pub fn attack_tree(&self) -> Option<&AttackNode> {
         self.values.values().find_map(|v| match v {
             FieldValue::AttackTree(t) => Some(t),
             _ => None,
+        })
+    }
+
+    /// The potential approaches, if the threat lists any (the first list by field key).
+    pub fn approaches(&self) -> Option<&[Approach]> {
+        self.values.values().find_map(|v| match v {
+            FieldValue::Approaches(a) => Some(a.as_slice()),
+            _ => None,
+        })
+    }
+
+    /// Every reference the threat cites, field by field in key order.
+    pub fn references(&self) -> impl Iterator<Item = &RefUse> {
+        self.values.values().flat_map(|v| match v {
+            FieldValue::References(refs) => refs.as_slice(),
+            _ => &[],
         })
     }
 }
@@ -156,21 +205,17 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
         );
     }
     let mut threat = Threat {
-        id: stem.to_owned(),
-        file: r.doc.file.clone(),
-        status: None,
         priority_reason: r.string(&root, map, "priority_reason", false, "the threat"),
-        values: BTreeMap::new(),
-        lines: BTreeMap::new(),
+        roles: Roles::of(template),
+        ..Threat::new(stem, r.doc.file.clone())
     };
-    if let Some(status) = r.string(&root, map, "status", false, "the threat") {
-        if THREAT_STATUSES.contains(&status.as_str()) {
-            threat.status = Some(status);
-        } else {
-            r.error(
-                &child(&root, "status"),
-                format!("unknown status \"{status}\" (expected one of: {})", THREAT_STATUSES.join(", ")),
-            );
+    if let Some(status) = r.string(&root, map, STATUS_KEY, false, "the threat") {
+        match ThreatStatus::from_name(&status) {
+            Some(status) => threat.status = Some(status),
+            None => r.error(
+                &child(&root, STATUS_KEY),
+                format!("unknown status \"{status}\" (expected one of: {})", ThreatStatus::names()),
+            ),
         }
     }
     for field in &template.fields {
@@ -199,10 +244,10 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
         }
     }
     if threat.status.is_none()
-        && let Some(FieldValue::Text(s)) =
+        && let Some(FieldValue::Status(s)) =
             template.field_of_kind(&FieldKind::Status).and_then(|f| threat.values.get(&f.key))
     {
-        threat.status = Some(s.clone());
+        threat.status = Some(*s);
     }
     Some(threat)
 }
@@ -217,7 +262,7 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
             }
             Some(FieldValue::Text(text.trim().to_owned()))
         }
-        FieldKind::Markdown => r.scalar_text(path, value, key).map(FieldValue::Text),
+        FieldKind::Markdown => r.scalar_text(path, value, key).map(FieldValue::Markdown),
         FieldKind::Level(scale) => {
             let level = r.scalar_text(path, value, key)?;
             // An empty scale failed to load: the process reports that, not every threat.
@@ -234,15 +279,15 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
                 );
                 return None;
             }
-            Some(FieldValue::Text(level))
+            Some(FieldValue::Level { scale: scale.clone(), level })
         }
         FieldKind::Status => {
             let status = r.scalar_text(path, value, key)?;
-            if !THREAT_STATUSES.contains(&status.as_str()) {
-                r.error(path, format!("unknown status \"{status}\" (expected one of: {})", THREAT_STATUSES.join(", ")));
+            let Some(status) = ThreatStatus::from_name(&status) else {
+                r.error(path, format!("unknown status \"{status}\" (expected one of: {})", ThreatStatus::names()));
                 return None;
-            }
-            Some(FieldValue::Text(status))
+            };
+            Some(FieldValue::Status(status))
         }
         FieldKind::Priority => match value.as_u64().and_then(|n| u32::try_from(n).ok()) {
             Some(p) if process.priorities.is_empty() || process.priority_level(p).is_some() => {
@@ -277,17 +322,17 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
             Some(FieldValue::References(refs))
         }
         FieldKind::Approaches => {
-            let items = r.sequence(path, value, "a list of {approach, implementation_issues}")?;
+            let keys = ApproachPart::ALL.map(ApproachPart::key);
+            let shape = format!("{{{}}}", keys.join(", "));
+            let items = r.sequence(path, value, &format!("a list of {shape}"))?;
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 let p = index(path, i);
-                let Some(m): Option<&Mapping> = r.mapping(&p, item, "an approach: {approach, implementation_issues}")
-                else {
+                let Some(m): Option<&Mapping> = r.mapping(&p, item, &format!("an approach: {shape}")) else {
                     continue;
                 };
-                r.unknown_keys(&p, m, &["approach", "implementation_issues"], "an approach");
-                let approach = r.string(&p, m, "approach", true, "an approach");
-                let issues = r.string(&p, m, "implementation_issues", true, "an approach");
+                r.unknown_keys(&p, m, &keys, "an approach");
+                let [approach, issues] = keys.map(|key| r.string(&p, m, key, true, "an approach"));
                 if let (Some(approach), Some(implementation_issues)) = (approach, issues) {
                     out.push(Approach { approach, implementation_issues });
                 }
@@ -300,5 +345,157 @@ fn read_value(r: &mut Reader<'_>, path: &[Seg], field: &Field, value: &Value, pr
                 items.iter().enumerate().filter_map(|(i, item)| r.scalar_text(&index(path, i), item, key)).collect();
             Some(FieldValue::List(texts))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::example::load_example;
+
+    const STEM: &str = "starttls-stripping";
+
+    /// The example's one threat, with `edit` applied to the threat and the template.
+    fn example_threat(edit: impl Fn(&str, &str) -> String) -> (Threat, Process, bool) {
+        let (d, errors) = load_example(edit);
+        let threat = d.threat(STEM).cloned().unwrap_or_else(|| Threat::new("missing", ""));
+        (threat, d.process, errors)
+    }
+
+    fn unchanged(_: &str, text: &str) -> String {
+        text.to_owned()
+    }
+
+    #[test]
+    fn accessors_answer_by_kind_not_by_key() {
+        let (t, process, errors) = example_threat(unchanged);
+        assert!(!errors);
+        assert_eq!(t.id, STEM);
+        assert_eq!(t.name(), "STARTTLS stripping");
+        assert_eq!(t.likelihood(), Some("medium"));
+        assert_eq!(t.damage(), Some("high"));
+        assert_eq!(t.level(&ScaleName::Likelihood), Some("medium"));
+        assert_eq!(t.level(&ScaleName::Other("impact".into())), None);
+        assert_eq!(t.status, Some(ThreatStatus::Open));
+        assert_eq!(t.stated_priority(), None);
+        assert_eq!(t.computed_priority(&process), Some(1));
+        assert_eq!(t.priority(&process), Some(1));
+        assert_eq!(t.attack_tree().map(|tree| tree.goal.as_str()), Some("Read a client's traffic"));
+        let approaches: Vec<&str> = t.approaches().unwrap_or_default().iter().map(|a| a.approach.as_str()).collect();
+        assert_eq!(approaches, ["Clients require TLS by default."]);
+        let cited: Vec<&str> = t.references().map(|r| r.id.as_str()).collect();
+        assert_eq!(cited, ["RFC 6120", "RFC 7525"]);
+        assert_eq!(
+            t.value("likelihood"),
+            Some(&FieldValue::Level { scale: ScaleName::Likelihood, level: "medium".into() })
+        );
+        assert_eq!(t.value("status"), Some(&FieldValue::Status(ThreatStatus::Open)));
+        assert!(matches!(t.value("name"), Some(FieldValue::Text(_))));
+        assert!(matches!(t.value("abstract"), Some(FieldValue::Markdown(_))));
+        assert_eq!(t.text("damage"), Some("high"));
+        assert_eq!(t.text("attack_tree"), None);
+        assert_eq!(t.value("nothing"), None);
+    }
+
+    #[test]
+    fn roles_follow_the_template_whatever_the_keys() {
+        let (t, process, errors) = example_threat(|path, text| {
+            let renamed = text
+                .replace("key: name\n", "key: title\n")
+                .replace("key: likelihood\n", "key: chance\n")
+                .replace("key: damage\n", "key: harm\n")
+                .replace("\nname: ", "\ntitle: ")
+                .replace("\nlikelihood: ", "\nchance: ")
+                .replace("\ndamage: medium", "\nharm: low")
+                .replace("\ndamage: high", "\nharm: low");
+            if path.starts_with("threats/") || path == "template.yaml" { renamed } else { text.to_owned() }
+        });
+        assert!(!errors);
+        assert_eq!(t.name(), "STARTTLS stripping");
+        assert_eq!((t.likelihood(), t.damage()), (Some("medium"), Some("low")));
+        assert_eq!(t.priority(&process), Some(3));
+    }
+
+    #[test]
+    fn the_first_field_of_a_kind_plays_its_part() {
+        // A second text field and a second likelihood field come after the first ones.
+        let (t, _, errors) = example_threat(|path, text| {
+            match path {
+            "template.yaml" => text.replace(
+                "fields:\n",
+                "fields:\n  - {key: alias, label: Alias, kind: text}\n  - {key: chance, label: Chance, kind: level, scale: likelihood}\n",
+            ),
+            p if p.starts_with("threats/") => format!("{text}alias: Stripping\nchance: low\n"),
+            _ => text.to_owned(),
+        }
+        });
+        assert!(!errors);
+        assert_eq!(t.name(), "Stripping");
+        assert_eq!(t.likelihood(), Some("low"));
+        // Without a value for the first one, the threat has none: the second does not stand in.
+        let (t, _, _) = example_threat(|path, text| {
+            match path {
+            "template.yaml" => text.replace(
+                "fields:\n",
+                "fields:\n  - {key: alias, label: Alias, kind: text}\n  - {key: chance, label: Chance, kind: level, scale: likelihood}\n",
+            ),
+            _ => text.to_owned(),
+        }
+        });
+        assert_eq!(t.name(), STEM);
+        assert_eq!(t.likelihood(), None);
+    }
+
+    #[test]
+    fn a_stated_priority_counts_when_explained() {
+        let stated = |reason: &str| {
+            example_threat(|path, text| match path {
+                p if p.starts_with("threats/") => format!("{text}priority: 3\n{reason}"),
+                _ => text.to_owned(),
+            })
+        };
+        let (t, process, errors) = stated("");
+        assert!(errors, "a stated priority that differs from the matrix is an error");
+        assert_eq!(
+            (t.stated_priority(), t.computed_priority(&process), t.priority(&process)),
+            (Some(3), Some(1), Some(1))
+        );
+        let (t, process, errors) = stated("priority_reason: Clients mostly require TLS by now.\n");
+        assert!(!errors);
+        assert_eq!((t.stated_priority(), t.priority(&process)), (Some(3), Some(3)));
+        // Without ratings, a stated priority is the only one there is.
+        let (t, process, _) = example_threat(|path, text| match path {
+            p if p.starts_with("threats/") => format!("{}\npriority: 2\n", text.replace("\nlikelihood: medium", "")),
+            _ => text.to_owned(),
+        });
+        assert_eq!((t.likelihood(), t.computed_priority(&process)), (None, None));
+        assert_eq!(t.priority(&process), Some(2));
+    }
+
+    #[test]
+    fn a_threat_read_against_no_template_is_named_by_its_id() {
+        let mut t = Threat::new("x", "documents/threats/x.yaml");
+        assert_eq!((t.name(), t.file.as_str()), ("x", "documents/threats/x.yaml"));
+        t.values.insert("name".into(), FieldValue::Text("Named".into()));
+        t.values.insert("likelihood".into(), FieldValue::Level { scale: ScaleName::Likelihood, level: "high".into() });
+        assert_eq!(t.name(), "x", "no template says which field is the name");
+        assert_eq!((t.likelihood(), t.stated_priority(), t.priority(&Process::default())), (None, None, None));
+        assert_eq!((t.attack_tree(), t.approaches(), t.references().count()), (None, None, 0));
+    }
+
+    #[test]
+    fn statuses_are_read_by_name() {
+        let (t, _, errors) = example_threat(|path, text| match path {
+            p if p.starts_with("threats/") => text.replace("status: open", "status: mitigated"),
+            _ => text.to_owned(),
+        });
+        assert!(!errors);
+        assert_eq!(t.status, Some(ThreatStatus::Mitigated));
+        let (t, _, errors) = example_threat(|path, text| match path {
+            p if p.starts_with("threats/") => text.replace("status: open", "status: closed"),
+            _ => text.to_owned(),
+        });
+        assert!(errors);
+        assert_eq!(t.status, None);
     }
 }

@@ -44,7 +44,7 @@ fn the_project_documents_load_without_problems() {
     assert!(d.threats.len() >= 25, "{} threats", d.threats.len());
     for t in &d.threats {
         assert!(t.attack_tree().is_some(), "{} has an attack tree", t.id);
-        assert!(t.priority(&d.template, &d.process).is_some(), "{} has a priority", t.id);
+        assert!(t.priority(&d.process).is_some(), "{} has a priority", t.id);
     }
 }
 
@@ -136,7 +136,7 @@ fn a_stated_priority_must_follow_the_matrix_unless_explained() {
     let (path, text) = a_threat();
     let d = Deliverables::load(&documents()).deliverables;
     let id = path.trim_start_matches("threats/").trim_end_matches(".yaml");
-    let computed = d.threat(id).and_then(|t| t.computed_priority(&d.template, &d.process)).expect("computed");
+    let computed = d.threat(id).and_then(|t| t.computed_priority(&d.process)).expect("computed");
     let other = if computed == 1 { 2 } else { 1 };
     let stated = format!("{text}\npriority: {other}\n");
     let errs = errors(&with_file(documents(), &path, &stated));

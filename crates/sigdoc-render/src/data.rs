@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 use sigdoc_model::{
-    AttackNode, Author, Deliverables, DocKind, DocMeta, FieldKind, FieldValue, History, Process, References, Threat,
+    AttackNode, Author, Deliverables, DocKind, DocMeta, Field, FieldKind, FieldValue, History, Process, References,
+    ScaleName, Threat,
 };
 
 use rayon::prelude::*;
@@ -98,7 +99,7 @@ fn common(doc: DocKind, d: &Deliverables, meta: &DocMeta, history: &History, rev
 }
 
 fn scales(process: &Process, refs: &References) -> Value {
-    let scale = |name: &str| -> Value {
+    let scale = |name: &ScaleName| -> Value {
         process
             .scale(name)
             .map(|s| {
@@ -111,12 +112,15 @@ fn scales(process: &Process, refs: &References) -> Value {
         .iter()
         .map(|p| json!({"level": p.level, "label": p.label, "meaning": md(&p.meaning, refs)}))
         .collect();
-    json!({
-        "likelihood": scale("likelihood"),
-        "damage": scale("damage"),
+    let mut rating = json!({
         "priorities": priorities,
         "matrix": process.matrix,
-    })
+    });
+    // Each scale the matrix combines, under its own name.
+    for name in ScaleName::MATRIX {
+        rating[name.name()] = scale(&name);
+    }
+    rating
 }
 
 /// The data of `process.pdf`.
@@ -138,11 +142,7 @@ pub fn template_data(d: &Deliverables, history: &History, revision: &Revision) -
         .fields
         .iter()
         .map(|f| {
-            let kind = match &f.kind {
-                FieldKind::Level(scale) => format!("level ({scale})"),
-                other => other.name().to_owned(),
-            };
-            json!({"key": f.key, "label": f.label, "kind": kind, "required": f.required, "guidance": md(&f.guidance, refs)})
+            json!({"key": f.key, "label": f.label, "kind": f.kind.describe(), "required": f.required, "guidance": md(&f.guidance, refs)})
         })
         .collect();
     data["rating"] = scales(&d.process, refs);
@@ -177,16 +177,56 @@ fn tree_diagram(tree: &AttackNode) -> Value {
     serde_json::to_value(diagram).unwrap_or(Value::Null)
 }
 
-fn level_value(process: &Process, scale: &str, level: &str) -> Value {
-    let label =
-        process.scale(scale).and_then(|s| s.iter().find(|l| l.level == level)).map_or(level, |l| l.label.as_str());
-    json!({"level": level, "label": label})
+fn level_value(process: &Process, scale: &ScaleName, level: &str) -> Value {
+    json!({"level": level, "label": process.level_label(scale, level)})
+}
+
+/// The value of a field as its section shows it; `None` when the threat leaves it empty.
+fn field_value(t: &Threat, field: &Field, d: &Deliverables) -> Option<Value> {
+    let refs = &d.references;
+    if field.kind == FieldKind::Priority {
+        // Computed from the matrix, so shown whether or not the threat states it.
+        let priority = t.priority(&d.process);
+        let stated = match t.value(&field.key) {
+            Some(FieldValue::Priority(p)) => Some(*p),
+            _ => None,
+        };
+        return Some(json!({
+            "level": priority,
+            "label": priority.and_then(|p| d.process.priority_level(p)).map(|p| p.label.clone()),
+            "computed": t.computed_priority(&d.process),
+            "stated": stated,
+            "reason": opt_md(t.priority_reason.as_ref(), refs),
+        }));
+    }
+    Some(match t.value(&field.key)? {
+        FieldValue::Text(s) => inline_text(s, refs),
+        FieldValue::Status(s) => inline_text(s.name(), refs),
+        FieldValue::Markdown(s) => md(s, refs),
+        FieldValue::Level { scale, level } => level_value(&d.process, scale, level),
+        FieldValue::AttackTree(tree) => json!({"diagram": tree_diagram(tree), "summary": cheapest_attack_line(tree)}),
+        FieldValue::References(list) => list
+            .iter()
+            .map(|r| {
+                let known = refs.get(&r.id);
+                json!({
+                    "id": r.id, "title": known.map(|k| &k.title), "url": known.map(|k| &k.url),
+                    "href": known.and_then(|k| reference_link(&k.url)), "note": opt_md(r.note.as_ref(), refs),
+                })
+            })
+            .collect(),
+        FieldValue::Approaches(list) => list
+            .iter()
+            .map(|a| json!({"approach": md(&a.approach, refs), "issues": md(&a.implementation_issues, refs)}))
+            .collect(),
+        FieldValue::List(items) => items.iter().map(|i| md(i, refs)).collect(),
+        // Only a priority field holds a priority, and it is shown above.
+        FieldValue::Priority(_) => return None,
+    })
 }
 
 fn threat_data(t: &Threat, d: &Deliverables) -> Value {
-    let refs = &d.references;
-    let priority = t.priority(&d.template, &d.process);
-    let priority_label = priority.and_then(|p| d.process.priority_level(p)).map(|p| p.label.clone());
+    let priority = t.priority(&d.process);
     let tree_cost = t.attack_tree().map(|tree| {
         let e = tree.evaluate();
         if !e.possible { "none".to_owned() } else { e.cost.map_or_else(|| "unknown".into(), format_cost) }
@@ -196,58 +236,24 @@ fn threat_data(t: &Threat, d: &Deliverables) -> Value {
         .fields
         .iter()
         .filter_map(|f| {
-            let value = match (&f.kind, t.values.get(&f.key)) {
-                (FieldKind::Priority, stated) => {
-                    let stated = match stated {
-                        Some(FieldValue::Priority(p)) => Some(*p),
-                        _ => None,
-                    };
-                    json!({
-                        "level": priority,
-                        "label": priority_label,
-                        "computed": t.computed_priority(&d.template, &d.process),
-                        "stated": stated,
-                        "reason": opt_md(t.priority_reason.as_ref(), refs),
-                    })
-                }
-                (_, None) => return None,
-                (FieldKind::Text | FieldKind::Status, Some(FieldValue::Text(s))) => inline_text(s, refs),
-                (FieldKind::Markdown, Some(FieldValue::Text(s))) => md(s, refs),
-                (FieldKind::Level(scale), Some(FieldValue::Text(s))) => level_value(&d.process, scale, s),
-                (FieldKind::AttackTree, Some(FieldValue::AttackTree(tree))) => {
-                    json!({"diagram": tree_diagram(tree), "summary": cheapest_attack_line(tree)})
-                }
-                (FieldKind::References, Some(FieldValue::References(list))) => list
-                    .iter()
-                    .map(|r| {
-                        let known = refs.get(&r.id);
-                        json!({
-                            "id": r.id, "title": known.map(|k| &k.title), "url": known.map(|k| &k.url),
-                            "href": known.and_then(|k| reference_link(&k.url)), "note": opt_md(r.note.as_ref(), refs),
-                        })
-                    })
-                    .collect(),
-                (FieldKind::Approaches, Some(FieldValue::Approaches(list))) => list
-                    .iter()
-                    .map(|a| json!({"approach": md(&a.approach, refs), "issues": md(&a.implementation_issues, refs)}))
-                    .collect(),
-                (FieldKind::List, Some(FieldValue::List(items))) => items.iter().map(|i| md(i, refs)).collect(),
-                _ => return None,
-            };
+            let value = field_value(t, f, d)?;
             Some(json!({"key": f.key, "label": f.label, "kind": f.kind.name(), "value": value}))
         })
         .collect();
-    json!({
+    let mut data = json!({
         "id": t.id,
-        "name": t.name(&d.template),
+        "name": t.name(),
         "status": t.status,
-        "likelihood": t.level(&d.template, "likelihood").map(|l| level_value(&d.process, "likelihood", l)),
-        "damage": t.level(&d.template, "damage").map(|l| level_value(&d.process, "damage", l)),
         "priority": priority,
-        "priority_label": priority_label,
+        "priority_label": priority.and_then(|p| d.process.priority_level(p)).map(|p| p.label.clone()),
         "cost": tree_cost,
         "fields": fields,
-    })
+    });
+    // The threat's level on each scale the matrix combines, under the scale's name.
+    for scale in ScaleName::MATRIX {
+        data[scale.name()] = t.level(&scale).map(|l| level_value(&d.process, &scale, l)).into();
+    }
+    data
 }
 
 /// The data of `analysis.pdf`; with a `cache`, unchanged threats' sections come from it.
@@ -258,9 +264,9 @@ pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, c
     let mut threats: Vec<&Threat> = d.threats.iter().collect();
     // Most urgent first, then by name: the order of the summary table and the sections.
     threats.sort_by(|a, b| {
-        let pa = a.priority(&d.template, &d.process).unwrap_or(u32::MAX);
-        let pb = b.priority(&d.template, &d.process).unwrap_or(u32::MAX);
-        (pa, a.name(&d.template).to_lowercase(), &a.id).cmp(&(pb, b.name(&d.template).to_lowercase(), &b.id))
+        let pa = a.priority(&d.process).unwrap_or(u32::MAX);
+        let pb = b.priority(&d.process).unwrap_or(u32::MAX);
+        (pa, a.name().to_lowercase(), &a.id).cmp(&(pb, b.name().to_lowercase(), &b.id))
     });
     data["threats"] = match cache {
         Some(cache) => cache.sections(d, &threats, |t| threat_data(t, d)),
@@ -268,7 +274,7 @@ pub fn analysis_data(d: &Deliverables, history: &History, revision: &Revision, c
     }
     .into();
     // The name field titles each threat's section, so the section does not repeat it.
-    data["name_key"] = d.template.field_of_kind(&FieldKind::Text).map(|f| f.key.clone()).into();
+    data["name_key"] = d.template.name_field().map(|f| f.key.clone()).into();
     // After the sections are in place, wherever they were built: labels follow the document.
     label_notes(&mut data);
     data

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use sigdoc_diff::{Detail, FieldDiff, NodeInfo, Op, RecordChange, Report, Segment, Side, TreeDiff};
-use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
+use sigdoc_model::{ApproachPart, Deliverables, DocKind, FieldKind, FieldValue};
 
 use crate::prose_diff::styled_segments;
 use crate::{Passes, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
@@ -170,7 +170,7 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
             let parts = |p: &std::collections::BTreeMap<String, String>| {
                 // The approach before its implementation issues, as documents show them.
                 let mut v: Vec<(&String, &String)> = p.iter().collect();
-                v.sort_by_key(|(k, _)| k.as_str() != "approach" && k.as_str() != "text");
+                v.sort_by_key(|(k, _)| !leads(k));
                 v.iter()
                     .map(|(k, t)| if k.as_str() == "text" { flat(t) } else { format!("{}: {}", label_of(k), flat(t)) })
                     .collect::<Vec<_>>()
@@ -180,7 +180,7 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
             out.extend(items.removed.iter().map(|i| line("removed", format!("#{} {}", i.index + 1, parts(&i.parts)))));
             for c in &items.changed {
                 let mut parts: Vec<(&String, &Vec<Segment>)> = c.words.iter().collect();
-                parts.sort_by_key(|(k, _)| k.as_str() != "approach" && k.as_str() != "text");
+                parts.sort_by_key(|(k, _)| !leads(k));
                 for (k, w) in parts {
                     let label = if k.as_str() == "text" {
                         format!("#{}", c.new_index + 1)
@@ -199,11 +199,15 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
     out
 }
 
+/// Whether an item's part comes first: an approach, or a list item's one text.
+fn leads(part: &str) -> bool {
+    part == "text" || ApproachPart::from_key(part) == Some(ApproachPart::Approach)
+}
+
 fn label_of(part: &str) -> String {
-    match part {
-        "approach" => "Approach".into(),
-        "implementation_issues" => "Implementation issues".into(),
-        other => other.replace('_', " "),
+    match ApproachPart::from_key(part) {
+        Some(part) => part.label().to_owned(),
+        None => part.replace('_', " "),
     }
 }
 
@@ -254,8 +258,8 @@ pub fn diff_data(report: &Report, to: &Deliverables, date: &str) -> Value {
     let abstract_of = |id: &str| -> Value {
         let Some(t) = to.threat(id) else { return Value::Null };
         let field = to.template.field_of_kind(&FieldKind::Markdown);
-        match field.and_then(|f| t.values.get(&f.key)) {
-            Some(FieldValue::Text(text)) => json!(flat(text)),
+        match field.and_then(|f| t.value(&f.key)) {
+            Some(FieldValue::Markdown(text)) => json!(flat(text)),
             _ => Value::Null,
         }
     };

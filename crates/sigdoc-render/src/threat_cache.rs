@@ -63,14 +63,9 @@ mod tests {
     use super::*;
 
     fn threat(id: &str, abstract_text: &str) -> Threat {
-        Threat {
-            id: id.into(),
-            file: format!("documents/threats/{id}.yaml"),
-            status: None,
-            priority_reason: None,
-            values: [("abstract".to_owned(), FieldValue::Text(abstract_text.into()))].into(),
-            lines: Default::default(),
-        }
+        let mut threat = Threat::new(id, format!("documents/threats/{id}.yaml"));
+        threat.values.insert("abstract".to_owned(), FieldValue::Markdown(abstract_text.into()));
+        threat
     }
 
     /// Builds the sections of `threats` through `cache`, returning them and how many were built.

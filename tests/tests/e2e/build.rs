@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use sigdoc_model::{FieldValue, Loaded};
+use sigdoc_model::{FieldValue, Loaded, ScaleName};
 
 use crate::support::{self, EPOCH, Fixture, Font, contains, contains_ignoring_spaces, count, excerpt, normalise};
 
@@ -128,7 +128,7 @@ fn analysis_names_every_threat() {
     let d = &project().expected.deliverables;
     let text = &pdf("analysis").text;
     for threat in &d.threats {
-        let name = threat.name(&d.template);
+        let name = threat.name();
         assert_ne!(name, threat.id, "threat {} has no name", threat.id);
         // Once in the contents, once as the heading of the threat's section.
         assert!(
@@ -203,7 +203,8 @@ fn process_renders_the_scales_and_the_priority_matrix() {
     let text = &pdf("process").text;
     assert!(text.contains("Priority Matrix"), "process.pdf has no Priority Matrix");
     for scale in ["likelihood", "damage"] {
-        let levels = p.scale(scale).unwrap_or_else(|| panic!("the process has no {scale} scale"));
+        let levels =
+            p.scale(&ScaleName::from_name(scale)).unwrap_or_else(|| panic!("the process has no {scale} scale"));
         assert!(!levels.is_empty());
         for level in levels {
             // The label beside the first words of its meaning: a row of the scale's table.

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sigdoc_model::{Diagnostic, Snapshot};
+use sigdoc_model::{Diagnostic, DocKind, Snapshot};
 
 use crate::args::{CheckArgs, Format};
 use crate::console::Console;
@@ -39,14 +39,6 @@ fn needs_no_glyph(c: char) -> bool {
             | '\u{fe00}'..='\u{fe0f}' | '\u{feff}')
 }
 
-/// Whether a file of the documents folder is one that sigdoc typesets.
-fn is_typeset(path: &str) -> bool {
-    matches!(path, "sig.yaml" | "references.yaml" | "process.md" | "template.yaml" | "analysis.md")
-        || path
-            .strip_prefix("threats/")
-            .is_some_and(|n| !n.contains('/') && (n.ends_with(".yaml") || n.ends_with(".yml")))
-}
-
 /// Warnings for characters that no embedded font covers: Typst would show them as empty
 /// boxes. One warning per character and file, at its first occurrence; YAML comments are
 /// skipped, since they are never typeset.
@@ -54,7 +46,7 @@ pub fn font_coverage(snapshot: &Snapshot, covers: impl Fn(char) -> bool) -> Vec<
     let mut known: HashMap<char, bool> = HashMap::new();
     let mut out = Vec::new();
     for (path, bytes) in &snapshot.files {
-        if !is_typeset(path) {
+        if !DocKind::is_typeset(path) {
             continue;
         }
         // A file that does not decode is reported as such; its characters are not.

@@ -29,17 +29,14 @@ pub(crate) fn open(cli: &Cli, cwd: &Path, rev: Option<&str>) -> Result<Revision,
     // loading is most of the work.
     ws.loaded();
     let side = match &ws.snapshot.source {
-        Source::Commit { rev, commit, time } => {
-            let tag = ws.repo.resolve(rev).ok().and_then(|r| r.tag);
-            Side {
-                rev: Some(rev.clone()),
-                commit: Some(commit.clone()),
-                tag,
-                date: Some(sigdoc_git::format_date(*time)),
-                worktree: false,
-                head: None,
-            }
-        }
+        Source::Commit { rev, commit, time, tag } => Side {
+            rev: Some(rev.clone()),
+            commit: Some(commit.clone()),
+            tag: tag.clone(),
+            date: Some(sigdoc_git::format_date(*time)),
+            worktree: false,
+            head: None,
+        },
         Source::WorkingTree { head, head_time, .. } => Side {
             rev: None,
             commit: None,

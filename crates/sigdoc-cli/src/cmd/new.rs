@@ -3,7 +3,7 @@
 
 use std::io::{ErrorKind, Write};
 
-use sigdoc_model::{Deliverables, Field, FieldKind, THREAT_STATUSES, is_slug};
+use sigdoc_model::{ApproachPart, Deliverables, Field, FieldKind, STATUS_KEY, ThreatStatus, is_slug};
 
 use crate::args::{NewArgs, NewCommand};
 use crate::console::Console;
@@ -77,8 +77,8 @@ pub fn threat_skeleton(id: &str, d: &Deliverables) -> String {
          id: {id}\n",
         d.sig.name, d.analysis.meta.title, d.template.meta.title
     );
-    if !d.template.fields.iter().any(|f| f.key == "status") {
-        out.push_str(&format!("status: open  # one of: {}\n", THREAT_STATUSES.join(", ")));
+    if d.template.field(STATUS_KEY).is_none() {
+        out.push_str(&format!("{STATUS_KEY}: {}  # one of: {}\n", ThreatStatus::Open, ThreatStatus::names()));
     }
     for field in &d.template.fields {
         out.push('\n');
@@ -112,8 +112,11 @@ fn kind_hint(field: &Field, d: &Deliverables) -> String {
             "{goal, gate: or|and|sand, children: [...]}; a leaf is {goal, cost?, possible?, equipment?}".into()
         }
         FieldKind::References => "a list of {ref: <an id of references.yaml>, note: <Markdown>}".into(),
-        FieldKind::Approaches => "a list of {approach: <Markdown>, implementation_issues: <Markdown>}".into(),
+        FieldKind::Approaches => {
+            let parts: Vec<String> = ApproachPart::ALL.iter().map(|p| format!("{}: <Markdown>", p.key())).collect();
+            format!("a list of {{{}}}", parts.join(", "))
+        }
         FieldKind::List => "a list of Markdown items".into(),
-        FieldKind::Status => format!("one of: {}", THREAT_STATUSES.join(", ")),
+        FieldKind::Status => format!("one of: {}", ThreatStatus::names()),
     }
 }

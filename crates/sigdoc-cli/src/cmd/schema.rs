@@ -2,7 +2,9 @@
 //! template's fields and the process's scales, so that editors check threats as they type.
 
 use serde_json::{Map, Value, json};
-use sigdoc_model::{BUILTIN_KEYS, Deliverables, Diagnostic, FieldKind, THREAT_STATUSES};
+use sigdoc_model::{
+    ApproachPart, BUILTIN_KEYS, Deliverables, Diagnostic, DocFile, FieldKind, STATUS_KEY, ThreatStatus,
+};
 
 use crate::args::SchemaArgs;
 use crate::console::Console;
@@ -10,13 +12,13 @@ use crate::error::CliError;
 use crate::report;
 use crate::workspace::Workspace;
 
-/// The files a schema (and a new threat) is derived from: their errors make it unreliable.
-const TEMPLATE_FILES: &[&str] = &["sig.yaml", "process.md", "template.yaml"];
-
-/// Errors in the group's metadata, the process or the template; threats do not matter here.
+/// Errors in the files a schema (and a new threat) is derived from, which make it
+/// unreliable: the group's metadata, the process and the template; threats do not matter here.
 pub(crate) fn template_errors(ws: &Workspace) -> Vec<Diagnostic> {
-    let files: Vec<String> = TEMPLATE_FILES.iter().map(|f| ws.snapshot.display_path(f)).collect();
-    ws.loaded().diagnostics.iter().filter(|d| d.is_error() && files.contains(&d.file)).cloned().collect()
+    let folder = ws.snapshot.display_path("");
+    let shapes_threats =
+        |file: &str| file.strip_prefix(&folder).and_then(DocFile::of).is_some_and(DocFile::shapes_threats);
+    ws.loaded().diagnostics.iter().filter(|d| d.is_error() && shapes_threats(&d.file)).cloned().collect()
 }
 
 /// Prints the schema, or the template's errors (exit 1) when it cannot be derived.
@@ -46,8 +48,8 @@ pub fn threat_schema(d: &Deliverables) -> Value {
         }),
     );
     properties.insert(
-        "status".into(),
-        json!({"enum": THREAT_STATUSES, "description": "Whether the threat is open, mitigated or accepted."}),
+        STATUS_KEY.into(),
+        json!({"enum": ThreatStatus::ALL, "description": "Whether the threat is open, mitigated or accepted."}),
     );
     properties.insert(
         "priority_reason".into(),
@@ -129,20 +131,26 @@ fn kind_schema(kind: &FieldKind, required: bool, d: &Deliverables) -> Value {
                 ],
             },
         }),
-        FieldKind::Approaches => json!({
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "approach": {"type": "string", "description": "The approach (Markdown)."},
-                    "implementation_issues": {"type": "string", "description": "What stands in its way (Markdown)."},
+        FieldKind::Approaches => {
+            let part = |part: ApproachPart| {
+                let description = match part {
+                    ApproachPart::Approach => "The approach (Markdown).",
+                    ApproachPart::ImplementationIssues => "What stands in its way (Markdown).",
+                };
+                (part.key().to_owned(), json!({"type": "string", "description": description}))
+            };
+            json!({
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": ApproachPart::ALL.map(part).into_iter().collect::<Map<String, Value>>(),
+                    "required": ApproachPart::ALL.map(ApproachPart::key),
+                    "additionalProperties": false,
                 },
-                "required": ["approach", "implementation_issues"],
-                "additionalProperties": false,
-            },
-        }),
+            })
+        }
         FieldKind::List => json!({"type": "array", "items": {"type": ["string", "number", "boolean"]}}),
-        FieldKind::Status => json!({"enum": THREAT_STATUSES}),
+        FieldKind::Status => json!({"enum": ThreatStatus::ALL}),
     }
 }
 

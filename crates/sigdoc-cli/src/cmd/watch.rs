@@ -80,18 +80,9 @@ pub struct Session {
     failing: bool,
 }
 
-/// Whether a file of the documents folder is an input of `doc`.
-fn is_input(doc: DocKind, path: &str) -> bool {
-    match doc {
-        DocKind::Process => matches!(path, "process.md" | "sig.yaml" | "references.yaml"),
-        DocKind::Template => matches!(path, "template.yaml" | "process.md" | "sig.yaml" | "references.yaml"),
-        DocKind::Analysis => true,
-    }
-}
-
 fn fingerprint(doc: DocKind, snapshot: &Snapshot, history: &History, timestamp: i64) -> u64 {
     let mut h = DefaultHasher::new();
-    for (path, bytes) in snapshot.files.iter().filter(|(p, _)| is_input(doc, p)) {
+    for (path, bytes) in snapshot.files.iter().filter(|(p, _)| doc.is_input(p)) {
         path.hash(&mut h);
         bytes.hash(&mut h);
     }
@@ -335,17 +326,6 @@ pub fn run(options: &WatchOptions, cwd: &Path, console: &mut Console<'_>) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn each_document_depends_on_its_own_files() {
-        assert!(is_input(DocKind::Process, "references.yaml"));
-        assert!(!is_input(DocKind::Process, "threats/a.yaml"));
-        assert!(!is_input(DocKind::Process, "template.yaml"));
-        assert!(is_input(DocKind::Template, "process.md"));
-        assert!(!is_input(DocKind::Template, "analysis.md"));
-        assert!(is_input(DocKind::Analysis, "threats/a.yaml"));
-        assert!(is_input(DocKind::Analysis, "template.yaml"));
-    }
 
     #[test]
     fn fingerprints_follow_the_inputs_of_each_document() {
