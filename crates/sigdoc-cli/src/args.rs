@@ -48,6 +48,19 @@ pub enum Format {
     Json,
 }
 
+/// Output formats of `sigdoc check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// For people.
+    Human,
+    /// For programs.
+    Json,
+    /// SARIF 2.1.0, for code-scanning views.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the files.
+    Github,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -168,8 +181,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rev: RevArg,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
 }
 
 /// `sigdoc history`.

@@ -16,6 +16,12 @@ use sigdoc_model::{Diagnostic, Severity, Snapshot};
 use crate::console::Console;
 use crate::terminal::terminal_safe;
 
+mod github;
+mod sarif;
+
+pub use github::github;
+pub use sarif::sarif;
+
 /// Problems of one kind in one file shown in full before the rest are counted.
 const SHOWN_PER_KIND: usize = 3;
 
@@ -69,7 +75,7 @@ pub fn print_human(console: &mut Console<'_>, snapshot: &Snapshot, diagnostics: 
 
 /// What a message says with its particulars (quoted text, numbers) taken out: problems
 /// of one kind share it.
-fn kind_of(message: &str) -> String {
+pub(crate) fn kind_of(message: &str) -> String {
     let mut kind = String::with_capacity(message.len());
     let mut quote: Option<char> = None;
     for c in message.chars() {

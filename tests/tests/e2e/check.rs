@@ -67,6 +67,45 @@ fn check_json_lists_every_diagnostic() {
 }
 
 #[test]
+fn check_sarif_locates_every_error_for_code_scanning() {
+    let (fixture, likelihood, damage) = broken_fixture();
+    let (code, stdout, stderr) = fixture.sigdoc(&["check", "--format", "sarif"]);
+    assert_eq!(code, 1, "errors still fail the check:\n{stderr}");
+    let log: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("check --format sarif is not JSON ({e}):\n{stdout}"));
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "sigdoc");
+    let results = run["results"].as_array().unwrap_or_else(|| panic!("no results in {log}"));
+    let errors: Vec<&serde_json::Value> = results.iter().filter(|r| r["level"] == "error").collect();
+    assert_eq!(errors.len(), 2, "{log:#}");
+    for (place, typo) in [(&likelihood, "hihg"), (&damage, "hgih")] {
+        let found = errors
+            .iter()
+            .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == place.file)
+            .unwrap_or_else(|| panic!("no result in {}: {log:#}", place.file));
+        let region = &found["locations"][0]["physicalLocation"]["region"];
+        assert_eq!((&region["startLine"], &region["startColumn"]), (&place.line.into(), &place.column.into()));
+        assert!(found["message"]["text"].as_str().is_some_and(|m| m.contains(typo)), "{found}");
+    }
+    assert!(!stderr.contains("hihg"), "diagnostics go to the log, not the terminal:\n{stderr}");
+}
+
+#[test]
+fn check_github_annotates_each_problem_once() {
+    let (fixture, likelihood, damage) = broken_fixture();
+    let (code, stdout, _) = fixture.sigdoc(&["check", "--format", "github"]);
+    assert_eq!(code, 1);
+    for (place, typo) in [(&likelihood, "hihg"), (&damage, "hgih")] {
+        let start = format!("::error file={},line={},col={},title=sigdoc::", place.file, place.line, place.column);
+        let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with(&start)).collect();
+        assert_eq!(lines.len(), 1, "{start} in:\n{stdout}");
+        assert!(lines[0].contains(typo), "{}", lines[0]);
+    }
+    assert!(stdout.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{stdout}");
+}
+
+#[test]
 fn check_at_a_revision_ignores_the_broken_working_tree() {
     let (fixture, ..) = broken_fixture();
     let (code, stdout, stderr) = fixture.sigdoc(&["check", "--rev", "HEAD", "--format", "json"]);

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use sigdoc_model::{Diagnostic, DocKind, Snapshot};
 
-use crate::args::{CheckArgs, Format};
+use crate::args::{CheckArgs, CheckFormat};
 use crate::console::Console;
 use crate::error::CliError;
 use crate::report;
@@ -14,8 +14,12 @@ use crate::workspace::Workspace;
 pub fn run(ws: &Workspace, args: &CheckArgs, console: &mut Console<'_>) -> Result<(), CliError> {
     let diagnostics = &ws.loaded().diagnostics;
     match args.format {
-        Format::Json => report::print_json(console, diagnostics),
-        Format::Human => {
+        CheckFormat::Json => report::print_json(console, diagnostics),
+        CheckFormat::Sarif => console.out_line(report::sarif(diagnostics)),
+        CheckFormat::Github => {
+            let _ = console.out.write_all(report::github(diagnostics).as_bytes());
+        }
+        CheckFormat::Human => {
             report::print_human(console, &ws.snapshot, diagnostics);
             if diagnostics.is_empty() {
                 let n = ws.deliverables().threats.len();
