@@ -1,6 +1,7 @@
 //! Where output goes, and whether it is coloured.
 
 use std::io::Write;
+use std::path::Path;
 
 /// The output streams of one run; tests pass buffers.
 pub struct Console<'a> {
@@ -10,6 +11,9 @@ pub struct Console<'a> {
     pub err: &'a mut dyn Write,
     /// Whether to colour the error stream.
     pub color: bool,
+    /// Whether to colour results on the standard output (`--color auto` colours only a
+    /// terminal).
+    pub color_out: bool,
     /// Print only errors.
     pub quiet: bool,
     /// Print timings and Typst warnings.
@@ -27,5 +31,10 @@ impl Console<'_> {
         if !self.quiet {
             let _ = writeln!(self.err, "{line}");
         }
+    }
+
+    /// What to do while another sigdoc holds an output folder: say so.
+    pub fn waiting(&mut self) -> impl FnMut(&Path) + '_ {
+        |folder: &Path| self.info(format!("waiting for another sigdoc writing into {}", folder.display()))
     }
 }

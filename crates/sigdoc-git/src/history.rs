@@ -59,18 +59,14 @@ pub struct HistoryOptions {
     /// Known people: a commit author matching one by e-mail (or else by name) is shown
     /// with that person's name and initials.
     pub authors: Vec<KnownAuthor>,
-    /// Date (seconds since the epoch) of the uncommitted-changes entry; `Default` takes
-    /// it from the `SOURCE_DATE_EPOCH` environment variable.
+    /// Date (seconds since the epoch) of the uncommitted-changes entry, as the caller
+    /// read it from `SOURCE_DATE_EPOCH`; without it, HEAD's date.
     pub source_date_epoch: Option<i64>,
 }
 
 impl Default for HistoryOptions {
     fn default() -> Self {
-        Self {
-            tag_pattern: "v*".to_owned(),
-            authors: Vec::new(),
-            source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse().ok()),
-        }
+        Self { tag_pattern: "v*".to_owned(), authors: Vec::new(), source_date_epoch: None }
     }
 }
 

@@ -177,7 +177,7 @@ fn to_defaults_to_the_working_tree_and_human_output_marks_words() {
     let argv: Vec<std::ffi::OsString> =
         vec!["sigdoc".into(), "--repo".into(), repo, "--color".into(), "always".into(), "diff".into(), "v0.2".into()];
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = sigdoc_cli::run(argv, s.fixture.path(), &mut out, &mut err, false);
+    let code = sigdoc_cli::run(argv, s.fixture.path(), &mut out, &mut err, &sigdoc_cli::Host::of_process());
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     let coloured = String::from_utf8(out).expect("UTF-8");
     assert!(coloured.contains("\x1b[31;9mAny entity that\x1b[0m"), "{coloured:?}");

@@ -354,7 +354,7 @@ pub fn sigdoc(args: &[&str], cwd: &Path) -> (u8, String, String) {
         vec!["sigdoc".into(), "--repo".into(), cwd.as_os_str().to_owned(), "--color".into(), "never".into()];
     argv.extend(args.iter().map(Into::into));
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = sigdoc_cli::run(argv, cwd, &mut out, &mut err, false);
+    let code = sigdoc_cli::run(argv, cwd, &mut out, &mut err, &sigdoc_cli::Host::of_process());
     let (stdout, stderr) =
         (String::from_utf8(out).expect("UTF-8 stdout"), String::from_utf8(err).expect("UTF-8 stderr"));
     (code, stdout, stderr)

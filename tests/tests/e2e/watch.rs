@@ -12,6 +12,16 @@ use sigdoc_cli::watch::{WatchOptions, watch_until};
 
 use crate::support::{Fixture, contains, normalise, pdf_text};
 
+/// Reading the repository at `path`, with the environment of the test process.
+fn settings(path: &Path) -> sigdoc::Settings {
+    sigdoc::Settings {
+        repo: Some(path.to_owned()),
+        root: "documents".into(),
+        cwd: path.to_owned(),
+        env: sigdoc_cli::Host::of_process().env,
+    }
+}
+
 /// Standard error of the watch, shared with the test thread.
 #[derive(Clone, Default)]
 struct Shared(Arc<Mutex<Vec<u8>>>);
@@ -68,17 +78,13 @@ fn watch_rebuilds_on_save_survives_an_invalid_edit_and_recovers() {
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = {
         let (mut err, stop) = (log.clone(), stop.clone());
-        let options = WatchOptions {
-            repo: Some(fx.path().to_owned()),
-            root: "documents".into(),
-            output: "out".into(),
-            debounce: Duration::from_millis(30),
-        };
-        let cwd = fx.path().to_owned();
+        let options =
+            WatchOptions { settings: settings(fx.path()), output: "out".into(), debounce: Duration::from_millis(30) };
         std::thread::spawn(move || {
             let mut out = Vec::new();
-            let mut console = Console { out: &mut out, err: &mut err, color: false, quiet: false, verbose: false };
-            watch_until(&options, &cwd, &mut console, &|| stop.load(Ordering::Relaxed))
+            let mut console =
+                Console { out: &mut out, err: &mut err, color: false, color_out: false, quiet: false, verbose: false };
+            watch_until(&options, &mut console, &|| stop.load(Ordering::Relaxed))
         })
     };
 
@@ -126,15 +132,12 @@ fn watch_rebuilds_on_save_survives_an_invalid_edit_and_recovers() {
 #[test]
 fn watch_refuses_a_folder_that_is_no_repository() {
     let dir = tempfile::tempdir().unwrap();
-    let options = WatchOptions {
-        repo: Some(dir.path().to_owned()),
-        root: "documents".into(),
-        output: "out".into(),
-        debounce: Duration::from_millis(30),
-    };
+    let options =
+        WatchOptions { settings: settings(dir.path()), output: "out".into(), debounce: Duration::from_millis(30) };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let mut console = Console { out: &mut out, err: &mut err, color: false, quiet: false, verbose: false };
-    let result = watch_until(&options, dir.path(), &mut console, &|| true);
+    let mut console =
+        Console { out: &mut out, err: &mut err, color: false, color_out: false, quiet: false, verbose: false };
+    let result = watch_until(&options, &mut console, &|| true);
     assert_eq!(result.map_err(|e| e.exit_code()), Err(1));
     assert!(!dir.path().join("out").exists());
 }

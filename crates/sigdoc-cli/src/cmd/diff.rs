@@ -1,7 +1,6 @@
 //! `sigdoc diff FROM [TO]`: what changed between two revisions, threat by threat, field by
 //! field, as coloured text, JSON or an XEP-style PDF report.
 
-use std::io::IsTerminal;
 use std::path::Path;
 
 use serde_json::Value;
@@ -10,11 +9,11 @@ use sigdoc_model::text::is_unprintable;
 use sigdoc_model::{Severity, Source};
 
 use crate::Cli;
+use crate::CliError;
 use crate::args::{Color, DiffArgs, DiffFormat};
 use crate::console::Console;
-use crate::error::CliError;
-use crate::output::{OutputDir, is_plain_name};
-use crate::workspace::Workspace;
+use sigdoc::output::{OutputDir, is_plain_name};
+use sigdoc::workspace::{Settings, Workspace};
 
 /// One revision as the command line resolved it, with its documents.
 pub(crate) struct Revision {
@@ -23,8 +22,8 @@ pub(crate) struct Revision {
 }
 
 /// Opens a revision (`None`: the working tree) and describes it.
-pub(crate) fn open(cli: &Cli, cwd: &Path, rev: Option<&str>) -> Result<Revision, CliError> {
-    let ws = Workspace::open(cli.repo.as_deref(), cwd, &cli.root, rev)?;
+pub(crate) fn open(settings: &Settings, rev: Option<&str>) -> Result<Revision, CliError> {
+    let ws = Workspace::open(settings, rev)?;
     // Load here, not when first asked: `run` opens both revisions side by side, and
     // loading is most of the work.
     ws.loaded();
@@ -68,21 +67,21 @@ pub(crate) fn warn_errors(rev: &Revision, console: &mut Console<'_>) {
 }
 
 /// Compares two revisions and prints or writes the result.
-pub fn run(cli: &Cli, args: &DiffArgs, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
+pub fn run(cli: &Cli, settings: &Settings, args: &DiffArgs, console: &mut Console<'_>) -> Result<(), CliError> {
     if args.format == DiffFormat::Pdf && args.output.is_none() {
         return Err(CliError::Usage("--format pdf writes a file: give it with -o FILE".into()));
     }
     // The two revisions load in parallel: reading and checking a thousand threats is most
     // of a diff's time.
     let (from, to) = std::thread::scope(|scope| {
-        let from = scope.spawn(|| open(cli, cwd, Some(&args.from)));
-        let to = open(cli, cwd, args.to.as_deref());
+        let from = scope.spawn(|| open(settings, Some(&args.from)));
+        let to = open(settings, args.to.as_deref());
         (from.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), to)
     });
     let (from, to) = (from?, to?);
     // Where the report goes is checked before it is made.
     let target = match &args.output {
-        Some(path) => Some(output_file(path, cwd, &to.ws)?),
+        Some(path) => Some(output_file(path, &settings.cwd, &to.ws)?),
         None => None,
     };
     warn_errors(&from, console);
@@ -99,7 +98,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, cwd: &Path, console: &mut Console<'_>) ->
         Color::Always => true,
         Color::Never => false,
         // Colour only what goes to a terminal: not a file, not a pipe.
-        Color::Auto => console.color && args.output.is_none() && std::io::stdout().is_terminal(),
+        Color::Auto => console.color_out && args.output.is_none(),
     };
     let bytes = match args.format {
         DiffFormat::Json => {
@@ -115,7 +114,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, cwd: &Path, console: &mut Console<'_>) ->
     };
     match (&target, &args.output) {
         (Some((folder, name)), Some(path)) => {
-            let mut batch = folder.batch(console)?;
+            let mut batch = folder.batch(&mut console.waiting())?;
             batch.add(name, &bytes)?;
             batch.commit()?;
             console.out_line(path.display());

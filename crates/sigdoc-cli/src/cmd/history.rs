@@ -2,11 +2,11 @@
 
 use sigdoc_model::History;
 
+use crate::CliError;
 use crate::args::{Format, HistoryArgs};
 use crate::console::Console;
-use crate::error::CliError;
 use crate::terminal::{terminal_safe, terminal_safe_lines};
-use crate::workspace::{Workspace, parse_docs};
+use sigdoc::workspace::{Workspace, parse_docs};
 
 /// Prints the history of one document, or of all three.
 pub fn run(ws: &Workspace, args: &HistoryArgs, console: &mut Console<'_>) -> Result<(), CliError> {

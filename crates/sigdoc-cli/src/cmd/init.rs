@@ -6,10 +6,10 @@ use std::path::Path;
 
 use sigdoc_git::Repo;
 
+use crate::CliError;
 use crate::args::InitArgs;
 use crate::console::Console;
-use crate::error::CliError;
-use crate::output::{OutputDir, Places};
+use sigdoc::output::{OutputDir, Places};
 
 /// The example, relative to the documents folder; compiled in so that the binary alone
 /// can start a project.
@@ -43,7 +43,7 @@ pub fn run(args: &InitArgs, root: &str, cwd: &Path, console: &mut Console<'_>) -
             source: std::io::Error::new(ErrorKind::AlreadyExists, "the folder exists and is not empty"),
         });
     }
-    let mut batch = out.batch(console)?;
+    let mut batch = out.batch(&mut console.waiting())?;
     for (rel, text) in EXAMPLE {
         batch.add(rel, text.as_bytes())?;
     }

@@ -2,17 +2,17 @@
 //! field-level changes — a semantic `git log -p` for one threat.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde::Serialize;
+use sigdoc::Settings;
 use sigdoc_diff::FieldDiff;
 use sigdoc_model::{Deliverables, DocKind, Source};
 
 use crate::Cli;
+use crate::CliError;
 use crate::args::{Color, Format, LogArgs};
 use crate::cmd::diff::{Revision, field_lines, flat, open};
 use crate::console::Console;
-use crate::error::CliError;
 
 /// One revision in which the threat changed.
 #[derive(Debug, Serialize)]
@@ -52,15 +52,14 @@ struct Listed {
 
 /// The documents of each commit, loaded once.
 struct Loader<'a> {
-    cli: &'a Cli,
-    cwd: &'a Path,
+    settings: &'a Settings,
     cache: HashMap<String, Deliverables>,
 }
 
 impl Loader<'_> {
     fn load(&mut self, commit: &str) -> Result<&Deliverables, CliError> {
         if !self.cache.contains_key(commit) {
-            let rev = open(self.cli, self.cwd, Some(commit))?;
+            let rev = open(self.settings, Some(commit))?;
             self.cache.insert(commit.to_owned(), rev.ws.into_loaded().deliverables);
         }
         Ok(&self.cache[commit])
@@ -81,8 +80,8 @@ fn change(id: &str, old: &Deliverables, new: &Deliverables) -> Option<(&'static 
 }
 
 /// Walks the documents' history and prints the threat's changes.
-pub fn run(cli: &Cli, args: &LogArgs, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
-    let tip: Revision = open(cli, cwd, args.rev.as_deref())?;
+pub fn run(cli: &Cli, settings: &Settings, args: &LogArgs, console: &mut Console<'_>) -> Result<(), CliError> {
+    let tip: Revision = open(settings, args.rev.as_deref())?;
     let repo = &tip.ws.repo;
     let histories = tip.ws.histories(&DocKind::ALL)?;
     // Every commit that touched any document (a matrix change moves priorities too),
@@ -106,7 +105,7 @@ pub fn run(cli: &Cli, args: &LogArgs, cwd: &Path, console: &mut Console<'_>) -> 
     }
     commits.sort_by(|a, b| b.time.cmp(&a.time).then(a.order.cmp(&b.order)));
 
-    let mut loader = Loader { cli, cwd, cache: HashMap::new() };
+    let mut loader = Loader { settings, cache: HashMap::new() };
     let empty = Deliverables::default();
     let mut entries = Vec::new();
     if let Source::WorkingTree { head, dirty: true, .. } = &tip.ws.snapshot.source {
@@ -157,7 +156,7 @@ pub fn run(cli: &Cli, args: &LogArgs, cwd: &Path, console: &mut Console<'_>) -> 
             let color = match cli.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => console.color && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                Color::Auto => console.color_out,
             };
             print_human(&args.id, &entries, color, console);
         }

@@ -5,11 +5,11 @@ use std::io::{ErrorKind, Write};
 
 use sigdoc_model::{ApproachPart, Deliverables, Field, FieldKind, STATUS_KEY, ThreatStatus, is_slug};
 
+use crate::CliError;
 use crate::args::{NewArgs, NewCommand};
 use crate::console::Console;
-use crate::error::CliError;
 use crate::report;
-use crate::workspace::Workspace;
+use sigdoc::workspace::Workspace;
 
 /// Writes the new file, or says why not: an invalid id (exit 2), an existing threat or a
 /// broken template (exit 1).

@@ -6,11 +6,11 @@ use sigdoc_model::{
     ApproachPart, BUILTIN_KEYS, Deliverables, Diagnostic, DocFile, FieldKind, STATUS_KEY, ThreatStatus,
 };
 
+use crate::CliError;
 use crate::args::SchemaArgs;
 use crate::console::Console;
-use crate::error::CliError;
 use crate::report;
-use crate::workspace::Workspace;
+use sigdoc::workspace::Workspace;
 
 /// Errors in the files a schema (and a new threat) is derived from, which make it
 /// unreliable: the group's metadata, the process and the template; threats do not matter here.

@@ -26,21 +26,19 @@ use sigdoc_render::{
     Passes, RenderOptions, Settled, SigWorld, ThreatCache, compile, document_world, render_data, world_files,
 };
 
+use crate::CliError;
 use crate::console::Console;
-use crate::error::CliError;
-use crate::output::OutputDir;
 use crate::report;
 use crate::terminal::terminal_safe_lines;
-use crate::workspace::Workspace;
+use sigdoc::output::OutputDir;
+use sigdoc::workspace::{Settings, Workspace};
 
 /// Where and how to watch.
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
-    /// The repository (`--repo`), relative to the current directory; discovered if `None`.
-    pub repo: Option<PathBuf>,
-    /// The documents folder inside it (`--root`).
-    pub root: String,
-    /// Where the PDFs go, relative to the current directory.
+    /// The repository, documents folder, directory and environment to read with.
+    pub settings: Settings,
+    /// Where the PDFs go, relative to the settings' directory.
     pub output: PathBuf,
     /// How long the documents must stay quiet after a save before a rebuild starts,
     /// so that a burst of saves (an editor's temporary file and rename, a checkout)
@@ -73,7 +71,6 @@ struct DocState {
 /// A watch session: the worlds kept alive and what each PDF was last built from.
 pub struct Session {
     options: WatchOptions,
-    cwd: PathBuf,
     docs: Vec<DocState>,
     /// Threat sections of the last build: an edit rebuilds only its own threat's.
     threats: ThreatCache,
@@ -92,20 +89,20 @@ fn fingerprint(doc: DocKind, snapshot: &Snapshot, history: &History, timestamp: 
 }
 
 impl Session {
-    /// A session that has built nothing yet; `cwd` resolves the repository and output.
-    pub fn new(options: WatchOptions, cwd: &Path) -> Session {
+    /// A session that has built nothing yet.
+    pub fn new(options: WatchOptions) -> Session {
         let docs = DocKind::ALL
             .iter()
             .map(|&doc| DocState { doc, world: None, inputs: None, data: None, settled: Settled::default() })
             .collect();
-        Session { options, cwd: cwd.to_owned(), docs, threats: ThreatCache::default(), failing: false }
+        Session { options, docs, threats: ThreatCache::default(), failing: false }
     }
 
     /// Reads the working tree and rebuilds the documents whose inputs changed since the
     /// last successful build. Problems are printed, never returned: a watch goes on.
     pub fn rebuild(&mut self, console: &mut Console<'_>) -> Cycle {
         let started = Instant::now();
-        let ws = match Workspace::open(self.options.repo.as_deref(), &self.cwd, &self.options.root, None) {
+        let ws = match Workspace::open(&self.options.settings, None) {
             Ok(ws) => ws,
             Err(e) => return self.fail(console, &e.to_string()),
         };
@@ -177,8 +174,8 @@ impl Session {
         }
         // The PDFs of one save are written together, or none is.
         let write = |console: &mut Console<'_>| {
-            let out = OutputDir::new(&self.options.output, &self.cwd, &ws.places())?;
-            let mut batch = out.batch(console)?;
+            let out = OutputDir::new(&self.options.output, &self.options.settings.cwd, &ws.places())?;
+            let mut batch = out.batch(&mut console.waiting())?;
             for (doc, _, _, rendered) in &built {
                 batch.add(&format!("{}.pdf", doc.name()), &rendered.pdf)?;
             }
@@ -284,19 +281,15 @@ fn next_burst(
 }
 
 /// Builds once, then rebuilds after every burst of saves until `stop` returns true.
-pub fn watch_until(
-    options: &WatchOptions,
-    cwd: &Path,
-    console: &mut Console<'_>,
-    stop: &dyn Fn() -> bool,
-) -> Result<(), CliError> {
+pub fn watch_until(options: &WatchOptions, console: &mut Console<'_>, stop: &dyn Fn() -> bool) -> Result<(), CliError> {
     // The repository must exist to start; later failures to read it are printed.
-    let ws = Workspace::open(options.repo.as_deref(), cwd, &options.root, None)?;
-    OutputDir::new(&options.output, cwd, &ws.places())?;
+    let settings = &options.settings;
+    let ws = Workspace::open(settings, None)?;
+    OutputDir::new(&options.output, &settings.cwd, &ws.places())?;
     let workdir = ws.repo.workdir().ok_or_else(|| CliError::Usage("watch needs a working tree".into()))?;
     let git_dir = ws.repo.git_dir();
     drop(ws);
-    let documents = workdir.join(&options.root);
+    let documents = workdir.join(&settings.root);
     let (tx, rx) = channel();
     let watch_error = |e: notify::Error| CliError::Usage(format!("cannot watch {}: {e}", documents.display()));
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -308,7 +301,7 @@ pub fn watch_until(
     let _ = watcher.watch(&git_dir, RecursiveMode::NonRecursive);
     let _ = watcher.watch(&git_dir.join("refs"), RecursiveMode::Recursive);
 
-    let mut session = Session::new(options.clone(), cwd);
+    let mut session = Session::new(options.clone());
     console.info(format!("watching {} (Ctrl-C to stop)", documents.display()));
     session.rebuild(console);
     while next_burst(&rx, Some(&git_dir), options.debounce, stop, console).is_some() {
@@ -319,8 +312,8 @@ pub fn watch_until(
 
 /// `sigdoc watch`: runs until interrupted. A PDF is only ever replaced by a rename, so
 /// stopping at any moment leaves no partial PDF.
-pub fn run(options: &WatchOptions, cwd: &Path, console: &mut Console<'_>) -> Result<(), CliError> {
-    watch_until(options, cwd, console, &|| false)
+pub fn run(options: &WatchOptions, console: &mut Console<'_>) -> Result<(), CliError> {
+    watch_until(options, console, &|| false)
 }
 
 #[cfg(test)]

@@ -2,14 +2,29 @@
 //! snapshot of the documents at one revision, the loaded deliverables, their histories.
 
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, Repo};
 use sigdoc_model::{Deliverables, DocKind, History, Loaded, Sig, Snapshot};
 
-use crate::error::CliError;
+use crate::environment::Environment;
+use crate::error::Error;
 use crate::output::Places;
+
+/// Where sigdoc reads, decided once from the request: the repository, the documents
+/// folder inside it, the directory paths are relative to, and the environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The repository as given (relative to `cwd`); `None` to find the one containing `cwd`.
+    pub repo: Option<PathBuf>,
+    /// The documents folder inside the repository.
+    pub root: String,
+    /// The directory relative paths start from.
+    pub cwd: PathBuf,
+    /// The environment read once by the front end.
+    pub env: Environment,
+}
 
 /// The documents at one revision, loaded and checked.
 pub struct Workspace {
@@ -17,6 +32,8 @@ pub struct Workspace {
     pub repo: Repo,
     /// The documents folder inside it.
     pub root: String,
+    /// The environment's say (the date of working-tree builds).
+    pub env: Environment,
     /// `Some(rev)` for git objects, `None` for the working tree.
     pub rev: Option<String>,
     /// The files read.
@@ -27,25 +44,34 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// Opens the repository (given or discovered from `cwd`) and reads the documents' files.
-    pub fn open(repo: Option<&Path>, cwd: &Path, root: &str, rev: Option<&str>) -> Result<Workspace, CliError> {
-        Workspace::read(open_repo(repo, cwd)?, root, rev)
+    /// Opens the repository (given or discovered) and reads the documents' files at `rev`,
+    /// or in the working tree.
+    pub fn open(settings: &Settings, rev: Option<&str>) -> Result<Workspace, Error> {
+        Workspace::read(open_repo(settings)?, settings, rev)
     }
 
     /// The working tree, or HEAD in a bare repository: the current settings (`sig.yaml`'s
     /// release tag pattern) wherever there are any.
-    pub fn open_current(repo: Option<&Path>, cwd: &Path, root: &str) -> Result<Workspace, CliError> {
-        let repo = open_repo(repo, cwd)?;
+    pub fn open_current(settings: &Settings) -> Result<Workspace, Error> {
+        let repo = open_repo(settings)?;
         let rev = if repo.workdir().is_none() { Some("HEAD") } else { None };
-        Workspace::read(repo, root, rev)
+        Workspace::read(repo, settings, rev)
     }
 
-    fn read(repo: Repo, root: &str, rev: Option<&str>) -> Result<Workspace, CliError> {
+    fn read(repo: Repo, settings: &Settings, rev: Option<&str>) -> Result<Workspace, Error> {
+        let root = settings.root.as_str();
         let snapshot = match rev {
             Some(rev) => repo.snapshot_at(rev, root)?,
             None => repo.snapshot_worktree(root)?,
         };
-        Ok(Workspace { repo, root: root.to_owned(), rev: rev.map(str::to_owned), snapshot, loaded: OnceLock::new() })
+        Ok(Workspace {
+            repo,
+            root: root.to_owned(),
+            env: settings.env,
+            rev: rev.map(str::to_owned),
+            snapshot,
+            loaded: OnceLock::new(),
+        })
     }
 
     /// The deliverables, loaded and checked, with every problem found in them.
@@ -79,7 +105,7 @@ impl Workspace {
     }
 
     /// The histories of some documents at this revision.
-    pub fn histories(&self, docs: &[DocKind]) -> Result<Vec<History>, CliError> {
+    pub fn histories(&self, docs: &[DocKind]) -> Result<Vec<History>, Error> {
         let sig = self.sig();
         let options = HistoryOptions {
             tag_pattern: sig.tags.clone(),
@@ -88,7 +114,7 @@ impl Workspace {
                 .iter()
                 .map(|a| KnownAuthor { name: a.name.clone(), email: a.email.clone(), initials: a.initials.clone() })
                 .collect(),
-            ..HistoryOptions::default()
+            source_date_epoch: self.env.source_date_epoch,
         };
         let at = match &self.rev {
             Some(rev) => HistoryAt::Rev(rev),
@@ -100,7 +126,7 @@ impl Workspace {
     /// The time the PDFs are dated: `SOURCE_DATE_EPOCH` for working-tree builds if set,
     /// else the revision's commit time, never the clock.
     pub fn timestamp(&self) -> i64 {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok());
+        let epoch = self.env.source_date_epoch;
         let time = match (&self.rev, epoch) {
             (None, Some(epoch)) => epoch,
             _ => self.snapshot.time().or(epoch).unwrap_or(0),
@@ -109,23 +135,23 @@ impl Workspace {
     }
 }
 
-/// The repository at `repo` (relative to `cwd`), or the one containing `cwd`.
-fn open_repo(repo: Option<&Path>, cwd: &Path) -> Result<Repo, CliError> {
-    Ok(match repo {
-        Some(path) => Repo::open(&cwd.join(path))?,
-        None => Repo::discover(cwd)?,
+/// The repository given (relative to the settings' directory), or the one containing it.
+pub fn open_repo(settings: &Settings) -> Result<Repo, Error> {
+    Ok(match &settings.repo {
+        Some(path) => Repo::open(&settings.cwd.join(path))?,
+        None => Repo::discover(&settings.cwd)?,
     })
 }
 
 /// Parses `--only` and `history DOC` names.
-pub fn parse_docs(names: &[String]) -> Result<Vec<DocKind>, CliError> {
+pub fn parse_docs(names: &[String]) -> Result<Vec<DocKind>, Error> {
     if names.is_empty() {
         return Ok(DocKind::ALL.to_vec());
     }
     let mut docs = Vec::new();
     for name in names {
         let doc = DocKind::from_name(name.trim()).ok_or_else(|| {
-            CliError::Usage(format!("unknown document \"{name}\" (expected one of: process, template, analysis)"))
+            Error::Usage(format!("unknown document \"{name}\" (expected one of: process, template, analysis)"))
         })?;
         if !docs.contains(&doc) {
             docs.push(doc);
@@ -140,7 +166,7 @@ fn load(snapshot: &Snapshot) -> Loaded {
     let mut loaded = Deliverables::load(snapshot);
     // The model knows no fonts; which characters print is the renderer's to say.
     let fonts = sigdoc_render::shared_fonts();
-    loaded.diagnostics.extend(crate::cmd::check::font_coverage(snapshot, |c| sigdoc_render::font_covers(fonts, c)));
+    loaded.diagnostics.extend(crate::coverage::font_coverage(snapshot, |c| sigdoc_render::font_covers(fonts, c)));
     sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
     loaded
 }

@@ -12,8 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use sigdoc_git::Repo;
 use sigdoc_model::names::{check_name, shown};
 
-use crate::console::Console;
-use crate::error::CliError;
+use crate::error::Error;
 
 /// The prefix of sigdoc's temporary files: a later run removes what an interrupted one left.
 const TEMPORARY_PREFIX: &str = ".sigdoc-tmp-";
@@ -97,8 +96,8 @@ pub struct OutputDir {
 impl OutputDir {
     /// Checks an output folder given on the command line (relative to `cwd`) before
     /// anything is built.
-    pub fn new(given: &Path, cwd: &Path, places: &Places) -> Result<OutputDir, CliError> {
-        let refuse = |why: String| CliError::Usage(format!("refusing to write into {}: {why}", given.display()));
+    pub fn new(given: &Path, cwd: &Path, places: &Places) -> Result<OutputDir, Error> {
+        let refuse = |why: String| Error::Usage(format!("refusing to write into {}: {why}", given.display()));
         let absolute = cwd.join(given);
         if let Some(workdir) = &places.workdir
             && let Some(link) = link_inside(&absolute, workdir)
@@ -109,7 +108,7 @@ impl OutputDir {
             )));
         }
         let path = resolve(&absolute)
-            .map_err(|source| CliError::Io { what: format!("cannot resolve {}", given.display()), source })?;
+            .map_err(|source| Error::Io { what: format!("cannot resolve {}", given.display()), source })?;
         for (place, what) in &places.forbidden {
             if path.starts_with(place) {
                 return Err(refuse(format!(
@@ -143,13 +142,13 @@ impl OutputDir {
 
     /// Creates the folder, takes its lock (waiting for another sigdoc writing into it),
     /// and removes temporary files an interrupted run left.
-    pub fn batch(&self, console: &mut Console<'_>) -> Result<Batch<'_>, CliError> {
+    pub fn batch(&self, on_wait: &mut dyn FnMut(&Path)) -> Result<Batch<'_>, Error> {
         let io = |what: &str| {
             let what = format!("{what} {}", self.shown.display());
-            move |source| CliError::Io { what, source }
+            move |source| Error::Io { what, source }
         };
         fs::create_dir_all(&self.path).map_err(io("cannot create"))?;
-        let lock = lock_folder(&self.path, console).map_err(io("cannot lock"))?;
+        let lock = lock_folder(&self.path, on_wait).map_err(io("cannot lock"))?;
         for entry in fs::read_dir(&self.path).map_err(io("cannot read"))? {
             let entry = entry.map_err(io("cannot read"))?;
             if entry.file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX) {
@@ -170,9 +169,9 @@ pub struct Batch<'a> {
 
 impl Batch<'_> {
     /// Stages a file at `relative` (`/`-separated names inside the folder, each checked).
-    pub fn add(&mut self, relative: &str, bytes: &[u8]) -> Result<(), CliError> {
+    pub fn add(&mut self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
         let parts = parts_of(relative).ok_or_else(|| {
-            CliError::Usage(format!(
+            Error::Usage(format!(
                 "refusing to write `{}`: not a plain path inside the output folder",
                 shown(relative.as_bytes())
             ))
@@ -181,7 +180,7 @@ impl Batch<'_> {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = self.dir.path.join(format!("{TEMPORARY_PREFIX}{}-{n}", std::process::id()));
         let io =
-            |source| CliError::Io { what: format!("cannot write {}", self.dir.shown.join(relative).display()), source };
+            |source| Error::Io { what: format!("cannot write {}", self.dir.shown.join(relative).display()), source };
         let mut file = create_temporary(&temp).map_err(io)?;
         // Staged before it is written: a failure leaves nothing once the batch drops.
         self.staged.push((temp.clone(), parts));
@@ -192,12 +191,12 @@ impl Batch<'_> {
 
     /// Creates the folders the files go into, then renames every staged file into place.
     /// What can be known to fail (a folder where a file goes) fails before any rename.
-    pub fn commit(mut self) -> Result<(), CliError> {
+    pub fn commit(mut self) -> Result<(), Error> {
         for (_, parts) in &self.staged {
             self.make_folders(&parts[..parts.len() - 1])?;
             let target = parts.iter().fold(self.dir.path.clone(), |p, part| p.join(part));
             if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                return Err(CliError::Io {
+                return Err(Error::Io {
                     what: format!("cannot write {}", self.dir.shown.join(parts.join("/")).display()),
                     source: io::Error::new(io::ErrorKind::IsADirectory, "a folder stands in its place"),
                 });
@@ -210,7 +209,7 @@ impl Batch<'_> {
                 let _ = fs::remove_file(&temp);
             }
             unlist(&temp);
-            result.map_err(|source| CliError::Io {
+            result.map_err(|source| Error::Io {
                 what: format!("cannot write {}", self.dir.shown.join(parts.join("/")).display()),
                 source,
             })?;
@@ -220,11 +219,11 @@ impl Batch<'_> {
 
     /// Creates the folders of a path inside the output folder, refusing to go through
     /// a link or a file.
-    fn make_folders(&self, folders: &[String]) -> Result<(), CliError> {
+    fn make_folders(&self, folders: &[String]) -> Result<(), Error> {
         let mut path = self.dir.path.clone();
         for folder in folders {
             path.push(folder);
-            let io = |source| CliError::Io { what: format!("cannot create {}", path.display()), source };
+            let io = |source| Error::Io { what: format!("cannot create {}", path.display()), source };
             match fs::symlink_metadata(&path) {
                 Ok(meta) if meta.is_dir() => {}
                 Ok(_) => {
@@ -316,8 +315,9 @@ fn link_inside(path: &Path, workdir: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Locks a folder against other sigdoc processes, waiting (and saying so) while one holds it.
-fn lock_folder(path: &Path, console: &mut Console<'_>) -> io::Result<File> {
+/// Locks a folder against other sigdoc processes, waiting (and calling `on_wait` first,
+/// to say so) while one holds it.
+fn lock_folder(path: &Path, on_wait: &mut dyn FnMut(&Path)) -> io::Result<File> {
     // A folder can be locked itself on Unix; elsewhere a lock file stands for it.
     let file = if cfg!(unix) {
         File::open(path)?
@@ -327,7 +327,7 @@ fn lock_folder(path: &Path, console: &mut Console<'_>) -> io::Result<File> {
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
-            console.info(format!("waiting for another sigdoc writing into {}", path.display()));
+            on_wait(path);
             file.lock()?;
         }
         Err(fs::TryLockError::Error(e)) => return Err(e),
@@ -363,15 +363,15 @@ mod tests {
     fn staged_files_are_listed_until_renamed_or_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let out = OutputDir::new(Path::new("out"), dir.path(), &Places::default()).unwrap();
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        let mut console = Console { out: &mut stdout, err: &mut stderr, color: false, quiet: false, verbose: false };
+        let waited = std::cell::RefCell::new(Vec::new());
+        let mut on_wait = |folder: &Path| waited.borrow_mut().push(folder.to_owned());
         let temporaries_in = |dir: &Path| {
             fs::read_dir(dir)
                 .unwrap()
                 .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(TEMPORARY_PREFIX))
                 .count()
         };
-        let mut batch = out.batch(&mut console).unwrap();
+        let mut batch = out.batch(&mut on_wait).unwrap();
         batch.add("a.pdf", b"a").unwrap();
         assert_eq!(temporaries_in(out.real_path()), 1);
         assert_eq!(temporaries().len(), 1, "listed for a signal handler");
@@ -380,11 +380,12 @@ mod tests {
         assert_eq!(temporaries_in(out.real_path()), 0);
         assert!(!out.real_path().join("b.pdf").exists());
         assert!(temporaries().is_empty(), "dropped, the files are no longer listed");
-        let mut batch = out.batch(&mut console).unwrap();
+        let mut batch = out.batch(&mut on_wait).unwrap();
         batch.add("sub/c.pdf", b"c").unwrap();
         batch.commit().unwrap();
         assert_eq!(fs::read(out.real_path().join("sub/c.pdf")).unwrap(), b"c");
         assert_eq!(temporaries_in(out.real_path()), 0);
+        assert!(waited.borrow().is_empty(), "nobody else held the folder");
     }
 
     #[test]

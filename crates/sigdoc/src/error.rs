@@ -1,12 +1,12 @@
-//! Why a command failed, and the exit status each reason maps to.
+//! Why a request failed, and the exit status each reason maps to.
 
 use sigdoc_git::GitError;
 use sigdoc_render::RenderError;
 
-/// A failed command.
+/// A failed request.
 #[derive(Debug)]
-pub enum CliError {
-    /// The command line was wrong (exit 2).
+pub enum Error {
+    /// The request was malformed: a usage error (exit 2).
     Usage(String),
     /// The documents have errors, already printed (exit 1).
     InvalidDocuments,
@@ -32,41 +32,41 @@ pub enum CliError {
     Render(RenderError),
 }
 
-impl CliError {
+impl Error {
     /// The process exit status.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage(_) => 2,
-            CliError::InvalidDocuments | CliError::UnknownReleases { .. } | CliError::Git(_) | CliError::Io { .. } => 1,
-            CliError::Render(_) => 255,
+            Error::Usage(_) => 2,
+            Error::InvalidDocuments | Error::UnknownReleases { .. } | Error::Git(_) | Error::Io { .. } => 1,
+            Error::Render(_) => 255,
         }
     }
 }
 
-impl std::fmt::Display for CliError {
+impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CliError::Usage(m) => write!(f, "{m}"),
-            CliError::InvalidDocuments => write!(f, "the documents have errors"),
-            CliError::UnknownReleases { asked, pattern, known } => {
+            Error::Usage(m) => write!(f, "{m}"),
+            Error::InvalidDocuments => write!(f, "the documents have errors"),
+            Error::UnknownReleases { asked, pattern, known } => {
                 let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
                 write!(f, "not a release tag matching \"{pattern}\": {}\nknown release tags: {known}", asked.join(", "))
             }
-            CliError::Git(e) => write!(f, "{e}"),
-            CliError::Io { what, source } => write!(f, "{what}: {source}"),
-            CliError::Render(e) => write!(f, "{e}\n(this is a bug in sigdoc's templates; please report it)"),
+            Error::Git(e) => write!(f, "{e}"),
+            Error::Io { what, source } => write!(f, "{what}: {source}"),
+            Error::Render(e) => write!(f, "{e}\n(this is a bug in sigdoc's templates; please report it)"),
         }
     }
 }
 
-impl From<GitError> for CliError {
+impl From<GitError> for Error {
     fn from(e: GitError) -> Self {
-        CliError::Git(e)
+        Error::Git(e)
     }
 }
 
-impl From<RenderError> for CliError {
+impl From<RenderError> for Error {
     fn from(e: RenderError) -> Self {
-        CliError::Render(e)
+        Error::Render(e)
     }
 }

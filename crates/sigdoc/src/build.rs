@@ -1,0 +1,96 @@
+//! Building documents: the histories, typesetting in parallel, and writing every PDF
+//! (and, if asked, the Typst input) all or nothing.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sigdoc_model::{DocKind, History};
+use sigdoc_render::{Passes, RenderOptions, Rendered, render};
+
+use crate::error::Error;
+use crate::output::OutputDir;
+use crate::workspace::Workspace;
+
+/// What to build: which documents, into which folder, and where the Typst input goes.
+pub struct BuildPlan<'a> {
+    /// The documents, in build order.
+    pub docs: &'a [DocKind],
+    /// The folder the PDFs go into.
+    pub output: &'a OutputDir,
+    /// A folder for the exact Typst input compiled, if asked for.
+    pub emit_typst: Option<&'a OutputDir>,
+}
+
+/// One document built and written.
+#[derive(Debug)]
+pub struct Built {
+    /// The document.
+    pub doc: DocKind,
+    /// The PDF's path as the user named the folder.
+    pub path: PathBuf,
+    /// Its typeset form: bytes, page count and Typst's warnings.
+    pub rendered: Rendered,
+}
+
+/// The file name of a document's PDF in a build.
+pub fn pdf_name(doc: DocKind) -> String {
+    format!("{}.pdf", doc.name())
+}
+
+/// Checks, typesets and writes the documents of a plan; refuses documents with errors
+/// (which the caller has reported) before anything is typeset.
+pub fn build(ws: &Workspace, plan: &BuildPlan<'_>, on_wait: &mut dyn FnMut(&Path)) -> Result<Vec<Built>, Error> {
+    if ws.loaded().has_errors() {
+        return Err(Error::InvalidDocuments);
+    }
+    let histories = ws.histories(plan.docs)?;
+    let options = RenderOptions { timestamp: ws.timestamp(), attachments: Vec::new() };
+    if let Some(emit) = plan.emit_typst {
+        emit_typst(emit, ws, plan.docs, &histories, &options, on_wait)?;
+    }
+    // Documents compile in parallel and share fonts, library and Typst's caches.
+    let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
+    let rendered: Vec<Result<Rendered, _>> = plan
+        .docs
+        .par_iter()
+        .zip(histories.par_iter())
+        .map(|(doc, history)| render(*doc, deliverables, history, Some(snapshot), &options, Passes::EvictUnused))
+        .collect();
+    let mut built = Vec::new();
+    for (doc, result) in plan.docs.iter().zip(rendered) {
+        built.push(Built { doc: *doc, path: plan.output.shown().join(pdf_name(*doc)), rendered: result? });
+    }
+    // All or nothing: every PDF is written before any replaces its predecessor.
+    let mut batch = plan.output.batch(on_wait)?;
+    for b in &built {
+        batch.add(&pdf_name(b.doc), &b.rendered.pdf)?;
+    }
+    batch.commit()?;
+    Ok(built)
+}
+
+/// Writes the Typst input of each document (main files, templates, data, documents) so
+/// that the stock `typst` CLI can compile exactly what sigdoc compiles.
+fn emit_typst(
+    dir: &OutputDir,
+    ws: &Workspace,
+    docs: &[DocKind],
+    histories: &[History],
+    options: &RenderOptions,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<(), Error> {
+    let mut batch = dir.batch(on_wait)?;
+    let mut written = BTreeSet::new();
+    for (doc, history) in docs.iter().zip(histories) {
+        let data = sigdoc_render::render_data(*doc, ws.deliverables(), history, options, None);
+        let files = sigdoc_render::world_files(*doc, &data, Some(&ws.snapshot));
+        for (path, bytes) in files.sorted() {
+            // Templates and documents are the same in every world: written once.
+            if written.insert(path.to_owned()) {
+                batch.add(path.trim_start_matches('/'), bytes.as_slice())?;
+            }
+        }
+    }
+    batch.commit()
+}

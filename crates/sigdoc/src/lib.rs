@@ -1,0 +1,16 @@
+//! The sigdoc driver: what the command line does beyond parsing and printing — reading a
+//! repository's documents, checking, building and writing them — so that any front end
+//! (the CLI, an editor plugin, a server) can embed it. It does no terminal I/O.
+
+pub mod build;
+pub mod coverage;
+mod environment;
+mod error;
+pub mod output;
+pub mod release;
+pub mod workspace;
+
+pub use build::{BuildPlan, Built, build};
+pub use environment::Environment;
+pub use error::Error;
+pub use workspace::{Settings, Workspace};
