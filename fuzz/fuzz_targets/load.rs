@@ -8,14 +8,14 @@ use sigdoc_model::{Deliverables, Snapshot};
 
 /// A small valid documents folder: the example that `sigdoc init` writes.
 const BASE: &[(&str, &str)] = &[
-    ("sig.yaml", include_str!("../../crates/sigdoc-cli/example/sig.yaml")),
-    ("references.yaml", include_str!("../../crates/sigdoc-cli/example/references.yaml")),
-    ("process.md", include_str!("../../crates/sigdoc-cli/example/process.md")),
-    ("template.yaml", include_str!("../../crates/sigdoc-cli/example/template.yaml")),
-    ("analysis.md", include_str!("../../crates/sigdoc-cli/example/analysis.md")),
+    ("sig.yaml", include_str!("../../crates/sigdoc/example/sig.yaml")),
+    ("references.yaml", include_str!("../../crates/sigdoc/example/references.yaml")),
+    ("process.md", include_str!("../../crates/sigdoc/example/process.md")),
+    ("template.yaml", include_str!("../../crates/sigdoc/example/template.yaml")),
+    ("analysis.md", include_str!("../../crates/sigdoc/example/analysis.md")),
     (
         "threats/starttls-stripping.yaml",
-        include_str!("../../crates/sigdoc-cli/example/threats/starttls-stripping.yaml"),
+        include_str!("../../crates/sigdoc/example/threats/starttls-stripping.yaml"),
     ),
 ];
 

@@ -13,11 +13,11 @@ use sigdoc_model::prose::{MAX_NESTING, examine};
 use sigdoc_model::{Deliverables, Reference, References, Snapshot};
 use sigdoc_render::markdown::{nesting_depth, to_nodes};
 
-const SIG: &str = include_str!("../../crates/sigdoc-cli/example/sig.yaml");
-const REFERENCES: &str = include_str!("../../crates/sigdoc-cli/example/references.yaml");
-const PROCESS: &str = include_str!("../../crates/sigdoc-cli/example/process.md");
-const TEMPLATE: &str = include_str!("../../crates/sigdoc-cli/example/template.yaml");
-const THREAT: &str = include_str!("../../crates/sigdoc-cli/example/threats/starttls-stripping.yaml");
+const SIG: &str = include_str!("../../crates/sigdoc/example/sig.yaml");
+const REFERENCES: &str = include_str!("../../crates/sigdoc/example/references.yaml");
+const PROCESS: &str = include_str!("../../crates/sigdoc/example/process.md");
+const TEMPLATE: &str = include_str!("../../crates/sigdoc/example/template.yaml");
+const THREAT: &str = include_str!("../../crates/sigdoc/example/threats/starttls-stripping.yaml");
 
 fn references() -> References {
     let mut refs = References::new();

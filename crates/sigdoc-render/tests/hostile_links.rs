@@ -7,7 +7,7 @@ use sigdoc_render::{Passes, RenderOptions, render};
 
 /// The example documents folder with hostile links in prose, references and authors.
 fn hostile_documents() -> Snapshot {
-    let root = manifest_dir().join("../sigdoc-cli/example");
+    let root = manifest_dir().join("../sigdoc/example");
     let read = |rel: &str| std::fs::read_to_string(root.join(rel)).expect("example file");
     let analysis = format!(
         "{}\n{}",

@@ -210,7 +210,7 @@ proptest! {
 /// The example documents folder that `sigdoc init` writes, with `analysis.md`'s body
 /// replaced by `markdown`.
 fn example_with_analysis(markdown: &str) -> sigdoc_model::Snapshot {
-    let root = manifest_dir().join("../sigdoc-cli/example");
+    let root = manifest_dir().join("../sigdoc/example");
     let mut files = Vec::new();
     for rel in ["sig.yaml", "references.yaml", "process.md", "template.yaml", "threats/starttls-stripping.yaml"] {
         files.push((rel.to_owned(), std::fs::read(root.join(rel)).expect("example file")));

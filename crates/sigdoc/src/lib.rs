@@ -8,7 +8,11 @@ mod environment;
 mod error;
 pub mod output;
 pub mod release;
+pub mod schema;
+pub mod skeleton;
 pub mod workspace;
+
+pub use sigdoc_model as model;
 
 pub use build::{BuildPlan, Built, build};
 pub use environment::Environment;

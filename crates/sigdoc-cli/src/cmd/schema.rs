@@ -1,25 +1,12 @@
-//! `sigdoc schema`: a JSON Schema (draft 2020-12) for threat files, derived from the
-//! template's fields and the process's scales, so that editors check threats as they type.
+//! `sigdoc schema`: prints the JSON Schema of threat files, or why it cannot be derived.
 
-use serde_json::{Map, Value, json};
-use sigdoc_model::{
-    ApproachPart, BUILTIN_KEYS, Deliverables, Diagnostic, DocFile, FieldKind, STATUS_KEY, ThreatStatus,
-};
+use sigdoc::schema::{template_errors, threat_schema};
+use sigdoc::workspace::Workspace;
 
 use crate::CliError;
 use crate::args::SchemaArgs;
 use crate::console::Console;
 use crate::report;
-use sigdoc::workspace::Workspace;
-
-/// Errors in the files a schema (and a new threat) is derived from, which make it
-/// unreliable: the group's metadata, the process and the template; threats do not matter here.
-pub(crate) fn template_errors(ws: &Workspace) -> Vec<Diagnostic> {
-    let folder = ws.snapshot.display_path("");
-    let shapes_threats =
-        |file: &str| file.strip_prefix(&folder).and_then(DocFile::of).is_some_and(DocFile::shapes_threats);
-    ws.loaded().diagnostics.iter().filter(|d| d.is_error() && shapes_threats(&d.file)).cloned().collect()
-}
 
 /// Prints the schema, or the template's errors (exit 1) when it cannot be derived.
 pub fn run(ws: &Workspace, _args: &SchemaArgs, console: &mut Console<'_>) -> Result<(), CliError> {
@@ -31,142 +18,4 @@ pub fn run(ws: &Workspace, _args: &SchemaArgs, console: &mut Console<'_>) -> Res
     let schema = threat_schema(ws.deliverables());
     console.out_line(serde_json::to_string_pretty(&schema).unwrap_or_default());
     Ok(())
-}
-
-/// A threat id: what `sigdoc_model::is_slug` accepts.
-const SLUG_PATTERN: &str = "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
-
-/// The JSON Schema of a threat file.
-pub fn threat_schema(d: &Deliverables) -> Value {
-    let mut properties = Map::new();
-    properties.insert(
-        "id".into(),
-        json!({
-            "type": "string",
-            "pattern": SLUG_PATTERN,
-            "description": "The threat's id: equal to the file name without .yaml; lower-case letters, digits and '-'.",
-        }),
-    );
-    properties.insert(
-        STATUS_KEY.into(),
-        json!({"enum": ThreatStatus::ALL, "description": "Whether the threat is open, mitigated or accepted."}),
-    );
-    properties.insert(
-        "priority_reason".into(),
-        json!({"type": "string", "description": "Why a stated priority differs from the one the matrix gives."}),
-    );
-    let mut required = vec![json!("id")];
-    for field in &d.template.fields {
-        let mut schema = kind_schema(&field.kind, field.required, d);
-        if let Some(object) = schema.as_object_mut() {
-            object.insert("title".into(), json!(field.label));
-            if !field.guidance.is_empty() {
-                object.insert("description".into(), json!(field.guidance.trim_end()));
-            }
-        }
-        properties.insert(field.key.clone(), schema);
-        if field.required && !BUILTIN_KEYS.contains(&field.key.as_str()) {
-            required.push(json!(field.key));
-        }
-    }
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": format!("{}: {} entry", d.sig.name, d.analysis.meta.title),
-        "description": format!(
-            "One threat of the analysis, as threats/<id>.yaml; derived from {} and the scales of {}.",
-            d.template.meta.title, d.process.doc.meta.title
-        ),
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-        "$defs": { "attack_node": attack_node_schema() },
-    })
-}
-
-fn kind_schema(kind: &FieldKind, required: bool, d: &Deliverables) -> Value {
-    let prose = |description: &str| {
-        let mut s = json!({"type": "string", "markdownDescription": description});
-        if required {
-            // `check` refuses a required field that holds only whitespace.
-            s["pattern"] = json!("\\S");
-        }
-        s
-    };
-    match kind {
-        FieldKind::Text => {
-            let mut s = json!({"type": "string", "pattern": "^[^\\n]*\\n?$"});
-            if required {
-                s["pattern"] = json!("^\\s*\\S[^\\n]*\\n?$");
-            }
-            s
-        }
-        FieldKind::Markdown => prose("Markdown (CommonMark with tables and footnotes)."),
-        FieldKind::Level(scale) => {
-            let levels = d.process.scale(scale).map(|s| s.iter().map(|l| l.level.clone()).collect::<Vec<_>>());
-            match levels {
-                Some(levels) => json!({"enum": levels}),
-                None => json!({"type": "string"}),
-            }
-        }
-        FieldKind::Priority => {
-            let levels: Vec<u32> = d.process.priorities.iter().map(|p| p.level).collect();
-            if levels.is_empty() { json!({"type": "integer", "minimum": 0}) } else { json!({"enum": levels}) }
-        }
-        FieldKind::AttackTree => json!({"$ref": "#/$defs/attack_node"}),
-        FieldKind::References => json!({
-            "type": "array",
-            "items": {
-                "oneOf": [
-                    {"type": "string", "description": "An id of references.yaml."},
-                    {
-                        "type": "object",
-                        "properties": {
-                            "ref": {"type": "string", "description": "An id of references.yaml, such as \"RFC 6120\"."},
-                            "note": {"type": "string", "description": "How it addresses the threat (Markdown)."},
-                        },
-                        "required": ["ref"],
-                        "additionalProperties": false,
-                    },
-                ],
-            },
-        }),
-        FieldKind::Approaches => {
-            let part = |part: ApproachPart| {
-                let description = match part {
-                    ApproachPart::Approach => "The approach (Markdown).",
-                    ApproachPart::ImplementationIssues => "What stands in its way (Markdown).",
-                };
-                (part.key().to_owned(), json!({"type": "string", "description": description}))
-            };
-            json!({
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": ApproachPart::ALL.map(part).into_iter().collect::<Map<String, Value>>(),
-                    "required": ApproachPart::ALL.map(ApproachPart::key),
-                    "additionalProperties": false,
-                },
-            })
-        }
-        FieldKind::List => json!({"type": "array", "items": {"type": ["string", "number", "boolean"]}}),
-        FieldKind::Status => json!({"enum": ThreatStatus::ALL}),
-    }
-}
-
-fn attack_node_schema() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "goal": {"type": "string", "description": "What the attacker achieves at this node."},
-            "gate": {"enum": ["or", "and", "sand"], "description": "or: any child; and: all children; sand: all, in order."},
-            "children": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/attack_node"}},
-            "cost": {"type": "number", "minimum": 0, "description": "A leaf's cost in the group's relative units."},
-            "possible": {"type": "boolean", "description": "Whether a leaf is possible at all (default true)."},
-            "equipment": {"type": "boolean", "description": "Whether a leaf needs special equipment."},
-        },
-        "required": ["goal"],
-        "dependentRequired": {"gate": ["children"], "children": ["gate"]},
-        "additionalProperties": false,
-    })
 }
