@@ -10,6 +10,7 @@ pub mod output;
 pub mod release;
 pub mod schema;
 pub mod skeleton;
+pub mod watch;
 pub mod workspace;
 
 pub use sigdoc_model as model;

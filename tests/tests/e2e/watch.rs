@@ -141,3 +141,46 @@ fn watch_refuses_a_folder_that_is_no_repository() {
     assert_eq!(result.map_err(|e| e.exit_code()), Err(1));
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn watch_in_a_bare_repository_is_the_repository_s_fault_not_a_usage_error() {
+    let mut fx = Fixture::with_threats(&["c2s-starttls-stripping"]);
+    fx.commit("One threat");
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("bare.git");
+    git2::build::RepoBuilder::new().bare(true).clone(fx.path().to_str().unwrap(), &bare).unwrap();
+    let options = WatchOptions {
+        settings: sigdoc::Settings {
+            repo: Some(bare.clone()),
+            root: "documents".into(),
+            cwd: dir.path().to_owned(),
+            env: Default::default(),
+        },
+        output: "out".into(),
+        debounce: Duration::from_millis(30),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut console =
+        Console { out: &mut out, err: &mut err, color: false, color_out: false, quiet: false, verbose: false };
+    let result = watch_until(&options, &mut console, &|| true);
+    let error = result.expect_err("a bare repository has nothing to watch");
+    assert_eq!(error.exit_code(), 1, "{error}");
+    assert!(error.to_string().contains("bare"), "{error}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn watch_without_a_documents_folder_is_the_documents_fault_not_a_usage_error() {
+    let mut fx = Fixture::with_threats(&["c2s-starttls-stripping"]);
+    fx.commit("One threat");
+    let mut settings = settings(fx.path());
+    settings.root = "elsewhere".into();
+    let options = WatchOptions { settings, output: "out".into(), debounce: Duration::from_millis(30) };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut console =
+        Console { out: &mut out, err: &mut err, color: false, color_out: false, quiet: false, verbose: false };
+    let error = watch_until(&options, &mut console, &|| true).expect_err("there is nothing to watch");
+    assert_eq!(error.exit_code(), 1, "{error}");
+    assert!(error.to_string().contains("elsewhere"), "{error}");
+    assert!(!fx.path().join("out").exists());
+}
