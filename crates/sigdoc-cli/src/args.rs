@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sigdoc::model::DocKind;
 
 /// Keep a security working group's deliverables in git and publish them as XEP-style PDFs.
 #[derive(Debug, Parser)]
@@ -37,6 +39,43 @@ pub enum Color {
     Always,
     /// Never.
     Never,
+}
+
+/// A document named on the command line: one of [`DocKind::ALL`], by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocArg(pub DocKind);
+
+/// Every document as a command-line value, in build order.
+const DOC_ARGS: [DocArg; DocKind::ALL.len()] = {
+    let all = DocKind::ALL;
+    let mut out = [DocArg(all[0]); DocKind::ALL.len()];
+    let mut i = 0;
+    while i < all.len() {
+        out[i] = DocArg(all[i]);
+        i += 1;
+    }
+    out
+};
+
+impl ValueEnum for DocArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &DOC_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()))
+    }
+}
+
+/// The documents asked for, each once in build order; all three when none is named.
+pub fn documents(asked: &[DocArg]) -> Vec<DocKind> {
+    if asked.is_empty() {
+        return DocKind::ALL.to_vec();
+    }
+    let mut docs: Vec<DocKind> = asked.iter().map(|d| d.0).collect();
+    docs.sort();
+    docs.dedup();
+    docs
 }
 
 /// Output formats of the reporting commands.
@@ -167,9 +206,9 @@ pub struct BuildArgs {
     /// Where to write the PDFs.
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
-    /// Build only these documents (process, template, analysis).
-    #[arg(long, value_name = "DOC,...", value_delimiter = ',')]
-    pub only: Vec<String>,
+    /// Build only these documents.
+    #[arg(long, value_name = "DOC,...", value_delimiter = ',', value_enum)]
+    pub only: Vec<DocArg>,
     /// Also write the exact Typst input compiled (main files, templates, data) here.
     #[arg(long, value_name = "DIR")]
     pub emit_typst: Option<PathBuf>,
@@ -188,8 +227,9 @@ pub struct CheckArgs {
 /// `sigdoc history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The document (process, template, analysis); all three when omitted.
-    pub document: Option<String>,
+    /// The document; all three when omitted.
+    #[arg(value_enum)]
+    pub document: Option<DocArg>,
     #[command(flatten)]
     pub rev: RevArg,
     /// Output format.
@@ -221,7 +261,7 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
     /// Write the output to FILE instead of standard output (required for pdf).
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", required_if_eq("format", "pdf"))]
     pub output: Option<PathBuf>,
     /// Compare only this threat.
     #[arg(long, value_name = "ID")]
@@ -240,4 +280,45 @@ pub struct LogArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("sigdoc").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn documents_are_named_by_the_model_and_kept_in_build_order() {
+        let Ok(Cli { command: Command::Build(build), .. }) = parse(&["build", "--only", "analysis,process,analysis"])
+        else {
+            panic!("build --only did not parse");
+        };
+        assert_eq!(documents(&build.only), [DocKind::Process, DocKind::Analysis]);
+        assert_eq!(documents(&[]), DocKind::ALL);
+        let names: Vec<String> = DocArg::value_variants()
+            .iter()
+            .filter_map(|d| d.to_possible_value())
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        assert_eq!(names, DocKind::ALL.map(DocKind::name));
+        let unknown = parse(&["build", "--only", "analysys"]).map(|_| ()).map_err(|e| e.kind());
+        assert_eq!(unknown, Err(ErrorKind::InvalidValue));
+        let Ok(Cli { command: Command::History(history), .. }) = parse(&["history", "template"]) else {
+            panic!("history DOC did not parse");
+        };
+        assert_eq!(history.document, Some(DocArg(DocKind::Template)));
+    }
+
+    #[test]
+    fn a_pdf_diff_needs_a_file() {
+        let missing = parse(&["diff", "v0.1", "--format", "pdf"]).map(|_| ()).map_err(|e| e.kind());
+        assert_eq!(missing, Err(ErrorKind::MissingRequiredArgument));
+        assert!(parse(&["diff", "v0.1", "--format", "pdf", "-o", "c.pdf"]).is_ok());
+        assert!(parse(&["diff", "v0.1", "--format", "json"]).is_ok());
+    }
 }

@@ -143,24 +143,6 @@ pub fn open_repo(settings: &Settings) -> Result<Repo, Error> {
     })
 }
 
-/// Parses `--only` and `history DOC` names.
-pub fn parse_docs(names: &[String]) -> Result<Vec<DocKind>, Error> {
-    if names.is_empty() {
-        return Ok(DocKind::ALL.to_vec());
-    }
-    let mut docs = Vec::new();
-    for name in names {
-        let doc = DocKind::from_name(name.trim()).ok_or_else(|| {
-            Error::Usage(format!("unknown document \"{name}\" (expected one of: process, template, analysis)"))
-        })?;
-        if !docs.contains(&doc) {
-            docs.push(doc);
-        }
-    }
-    docs.sort();
-    Ok(docs)
-}
-
 /// Loads and checks the documents, adding the characters the house fonts cannot print.
 fn load(snapshot: &Snapshot) -> Loaded {
     let mut loaded = Deliverables::load(snapshot);

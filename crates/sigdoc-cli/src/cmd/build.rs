@@ -13,7 +13,7 @@ use crate::terminal::terminal_safe;
 
 /// Checks the documents, renders the requested ones and writes them to the output folder.
 pub fn run(ws: &Workspace, settings: &Settings, args: &BuildArgs, console: &mut Console<'_>) -> Result<(), CliError> {
-    let docs = sigdoc::workspace::parse_docs(&args.only)?;
+    let docs = crate::args::documents(&args.only);
     // Where the files go is checked before anything is built.
     let places = ws.places();
     let output = OutputDir::new(&args.output, &settings.cwd, &places)?;

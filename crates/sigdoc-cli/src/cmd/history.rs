@@ -6,12 +6,11 @@ use crate::CliError;
 use crate::args::{Format, HistoryArgs};
 use crate::console::Console;
 use crate::terminal::{terminal_safe, terminal_safe_lines};
-use sigdoc::workspace::{Workspace, parse_docs};
+use sigdoc::workspace::Workspace;
 
 /// Prints the history of one document, or of all three.
 pub fn run(ws: &Workspace, args: &HistoryArgs, console: &mut Console<'_>) -> Result<(), CliError> {
-    let names: Vec<String> = args.document.iter().cloned().collect();
-    let docs = parse_docs(&names)?;
+    let docs = crate::args::documents(args.document.as_slice());
     let histories = ws.histories(&docs)?;
     match args.format {
         Format::Json => {
