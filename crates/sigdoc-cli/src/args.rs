@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sigdoc::model::DocKind;
+use sigdoc::release::Shard;
 
 /// Keep a security working group's deliverables in git and publish them as XEP-style PDFs.
 #[derive(Debug, Parser)]
@@ -178,6 +179,10 @@ pub struct ReleaseArgs {
     /// Build every release tag.
     #[arg(long)]
     pub all: bool,
+    /// Build only the I-th of N disjoint slices of the tags (by tag name), for a CI
+    /// matrix of N machines; the N slices together are every tag.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
     /// Where to write the releases.
     #[arg(short, long, value_name = "DIR", default_value = "release")]
     pub output: PathBuf,

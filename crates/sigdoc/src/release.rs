@@ -41,6 +41,43 @@ pub struct Failure {
 /// A release, or why it failed.
 pub type ReleaseResult = Result<Release, Box<Failure>>;
 
+/// The `index`-th of `count` disjoint slices of the release tags (`--shard I/N`, from 1),
+/// so that a CI matrix of `count` machines builds every tag once between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which slice, from 1.
+    pub index: u64,
+    /// How many slices.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Whether a tag is in this slice. The slice a tag falls in depends on its name alone
+    /// (the SHA-256 of it), never on the other tags: adding a release moves no other tag
+    /// to another machine, and every machine agrees without talking to the others.
+    pub fn holds(self, tag: &str) -> bool {
+        let digest = Sha256::digest(tag.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(first) % self.count == self.index - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// Parses `I/N` with 1 ≤ I ≤ N.
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let (index, count) = text.split_once('/').ok_or_else(|| format!("`{text}` is not I/N (say 2/4)"))?;
+        let number = |n: &str| n.trim().parse::<u64>().map_err(|_| format!("`{n}` in `{text}` is not a whole number"));
+        let (index, count) = (number(index)?, number(count)?);
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("shard {index}/{count} does not exist: I/N needs 1 ≤ I ≤ N"));
+        }
+        Ok(Shard { index, count })
+    }
+}
+
 /// The release tags of the repository and the tags to release: all of them, or those
 /// asked for, each of which must be one.
 pub fn tags_to_release(base: &Workspace, all: bool, asked: &[String]) -> Result<(ReleaseTags, Vec<String>), Error> {
@@ -191,6 +228,39 @@ fn build_release(settings: &Settings, tag: &str) -> ReleaseResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_split_the_tags_disjointly_by_name() {
+        let tags: Vec<String> = (0..200).map(|i| format!("v0.{i}")).collect();
+        for count in 1..=7 {
+            let mut seen = vec![0; tags.len()];
+            for index in 1..=count {
+                let shard = Shard { index, count };
+                for (i, tag) in tags.iter().enumerate() {
+                    seen[i] += usize::from(shard.holds(tag));
+                }
+            }
+            assert!(seen.iter().all(|n| *n == 1), "{count} shards: every tag in exactly one");
+        }
+        // Spread evenly enough for a matrix: no shard of four holds under a tenth.
+        for index in 1..=4 {
+            let held = tags.iter().filter(|t| Shard { index, count: 4 }.holds(t)).count();
+            assert!(held > 20, "shard {index}/4 holds {held} of 200");
+        }
+        // The slice of a tag is its name's alone: pinned, so that no release of sigdoc
+        // moves tags between machines of a running matrix.
+        let of = |tag: &str| (1..=3).find(|&index| Shard { index, count: 3 }.holds(tag));
+        assert_eq!([of("v0.1"), of("v0.2"), of("v1.0")], [Some(1), Some(2), Some(2)]);
+    }
+
+    #[test]
+    fn shards_are_written_i_of_n() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        assert_eq!(" 1 / 1 ".parse::<Shard>(), Ok(Shard { index: 1, count: 1 }));
+        for bad in ["0/4", "5/4", "1/0", "1", "a/b", "1/2/3", "-1/2"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn versions_drop_a_leading_v_before_a_digit() {

@@ -18,13 +18,20 @@ pub fn run(
     args: &ReleaseArgs,
     console: &mut Console<'_>,
 ) -> Result<(), CliError> {
-    let (known, tags) = release::tags_to_release(base, args.all, &args.tags)?;
+    let (known, mut tags) = release::tags_to_release(base, args.all, &args.tags)?;
     for skipped in &known.skipped {
         console.info(format!("warning: {}", terminal_safe(&skipped.to_string())));
     }
     if tags.is_empty() {
         console.info(format!("no release tags match \"{}\"", terminal_safe(&base.deliverables().sig.tags)));
         return Ok(());
+    }
+    if let Some(shard) = args.shard {
+        tags.retain(|tag| shard.holds(tag));
+        if tags.is_empty() {
+            console.info(format!("shard {}/{} holds none of the tags", shard.index, shard.count));
+            return Ok(());
+        }
     }
     // Every release's folder is checked before anything is built or written.
     let out = OutputDir::new(&args.output, &settings.cwd, &base.places())?;
