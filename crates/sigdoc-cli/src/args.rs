@@ -1,6 +1,7 @@
 //! Command-line arguments, as clap parses them.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -9,7 +10,7 @@ use sigdoc::release::Shard;
 
 /// Keep a security working group's deliverables in git and publish them as XEP-style PDFs.
 #[derive(Debug, Parser)]
-#[command(name = "sigdoc", version, about, propagate_version = true)]
+#[command(name = "sigdoc", version = version(), about, propagate_version = true)]
 pub struct Cli {
     /// The git repository (default: the one containing the current directory).
     #[arg(long, global = true, value_name = "PATH")]
@@ -40,6 +41,12 @@ pub enum Color {
     Always,
     /// Never.
     Never,
+}
+
+/// sigdoc's version and the Typst version it embeds: `0.1.0 (typst 0.15.1)`.
+fn version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| format!("{} (typst {})", env!("CARGO_PKG_VERSION"), sigdoc::typst_version()))
 }
 
 /// A document named on the command line: one of [`DocKind::ALL`], by its name.
@@ -101,29 +108,65 @@ pub enum CheckFormat {
     Github,
 }
 
-/// The subcommands.
+/// The subcommands, each with examples under its help.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the documents, then write process.pdf, template.pdf and analysis.pdf.
+    #[command(
+        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled"
+    )]
     Build(BuildArgs),
     /// Check the documents and print every problem.
+    #[command(
+        after_help = "Examples:\n  sigdoc check                       every problem, located; exit 1 on errors\n  sigdoc check --rev main            a revision, from git objects\n  sigdoc check --format sarif > sigdoc.sarif\n  sigdoc check --format github       annotations in a GitHub Actions log"
+    )]
     Check(CheckArgs),
     /// Print the revision history that the PDFs carry.
+    #[command(after_help = "Examples:\n  sigdoc history analysis\n  sigdoc history --rev v0.2 --format json")]
     History(HistoryArgs),
     /// Build release PDFs from tags into DIR/TAG/, with SHA256SUMS.
+    #[command(
+        after_help = "Examples:\n  sigdoc release v0.1 v0.2 -o rel\n  sigdoc release --all -j 4\n  sigdoc release --all --shard 2/4   the 2nd of 4 slices, for a CI matrix"
+    )]
     Release(ReleaseArgs),
     /// Print a JSON Schema for threat files, derived from the template and the process.
+    #[command(after_help = "Examples:\n  sigdoc schema > threat.schema.json")]
     Schema(SchemaArgs),
     /// Write a new file from the template: `sigdoc new threat ID`.
+    #[command(after_help = "Examples:\n  sigdoc new threat omemo-key-theft")]
     New(NewArgs),
     /// Create a documents folder with a small working example in DIR (default: here).
+    #[command(after_help = "Examples:\n  sigdoc init\n  sigdoc init my-group && cd my-group && git init")]
     Init(InitArgs),
     /// Compare two revisions threat by threat, field by field.
+    #[command(
+        after_help = "Examples:\n  sigdoc diff v0.1 v0.2\n  sigdoc diff v0.2                   against the working tree\n  sigdoc diff v0.1 v0.2 --format pdf -o changes.pdf\n  sigdoc diff v0.1 --threat carbon-forging --format json"
+    )]
     Diff(DiffArgs),
     /// Every revision in which one threat changed, newest first, with its field changes.
+    #[command(after_help = "Examples:\n  sigdoc log carbon-forging\n  sigdoc log carbon-forging --format json")]
     Log(LogArgs),
     /// Rebuild the PDFs of the working tree on every save, incrementally.
+    #[command(after_help = "Examples:\n  sigdoc watch -o out")]
     Watch(WatchArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  sigdoc completions bash > ~/.local/share/bash-completion/completions/sigdoc\n  sigdoc completions zsh > ~/.zfunc/_sigdoc\n  sigdoc completions fish > ~/.config/fish/completions/sigdoc.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    #[command(
+        after_help = "Examples:\n  sigdoc manpage | man -l -\n  sigdoc manpage > ~/.local/share/man/man1/sigdoc.1"
+    )]
+    Manpage,
+}
+
+/// `sigdoc completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `sigdoc watch`.

@@ -108,6 +108,8 @@ fn dispatch(cli: &Cli, settings: &Settings, console: &mut Console<'_>) -> Result
         Command::Init(args) => cmd::init::run(args, &settings.root, &settings.cwd, console),
         Command::Diff(args) => cmd::diff::run(cli, settings, args, console),
         Command::Log(args) => cmd::log::run(cli, settings, args, console),
+        Command::Completions(args) => cmd::completions::completions(args, console),
+        Command::Manpage => cmd::completions::manpage(console),
         Command::Watch(args) => {
             let options = watch::WatchOptions {
                 settings: settings.clone(),

@@ -19,3 +19,8 @@ pub use build::{BuildPlan, Built, build};
 pub use environment::Environment;
 pub use error::Error;
 pub use workspace::{Settings, Workspace};
+
+/// The version of the Typst compiler sigdoc embeds (`0.15.1`).
+pub fn typst_version() -> &'static str {
+    typst::utils::version().raw()
+}

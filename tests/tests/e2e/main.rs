@@ -13,5 +13,6 @@ mod modes;
 mod release;
 mod revisions;
 mod scaffold;
+mod shell;
 mod support;
 mod watch;
