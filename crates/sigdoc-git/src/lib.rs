@@ -8,6 +8,7 @@
 //! [`Snapshot`]: sigdoc_model::Snapshot
 //! [`History`]: sigdoc_model::History
 
+mod changes;
 mod disk_folder;
 mod error;
 mod history;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{ErrorCode, ObjectType, Repository, RepositoryOpenFlags};
 
+pub use changes::LastChange;
 pub use error::GitError;
 pub use history::{HistoryAt, HistoryOptions, KnownAuthor};
 pub use tags::{ReleaseTag, ReleaseTags, SkippedTag, compare_versions};

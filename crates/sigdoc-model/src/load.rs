@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::doc_kind::DocKind;
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
 use crate::layout::{DocFile, is_quiet_extra, threat_file_name, threat_id};
-use crate::process::{PROCESS_KEYS, Process, read_rating};
+use crate::process::{PROCESS_KEYS, Process, read_rating, read_review};
 use crate::prose::{
     Finding, Locator, MAX_FOOTNOTES, MAX_FOOTNOTES_PER_BLOCK, MAX_HEADINGS, SourceFile, Start, examine, locate,
     mentions_in,
@@ -127,6 +127,7 @@ impl Deliverables {
                 r.unknown_keys(&[], map, PROCESS_KEYS, "process.md front matter");
                 d.process.doc = MarkdownDoc { meta: read_meta(&mut r, &[], map, &d.sig.authors), body };
                 read_rating(&mut r, map, &mut d.process);
+                read_review(&mut r, map, &mut d.process);
             }
             let process = &[DocKind::Process];
             texts.yaml(&yaml, &[Seg::Key("abstract".into())], process);

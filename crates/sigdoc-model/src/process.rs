@@ -46,6 +46,10 @@ pub struct Process {
     pub priorities: Vec<PriorityLevel>,
     /// `matrix[likelihood][damage]` = priority level.
     pub matrix: BTreeMap<String, BTreeMap<String, u32>>,
+    /// `review: {max_releases: N}`: every threat is to be revisited (its file changed)
+    /// at least once in any N consecutive releases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_max_releases: Option<u32>,
 }
 
 impl Process {
@@ -71,7 +75,27 @@ impl Process {
     }
 }
 
-pub(crate) const PROCESS_KEYS: &[&str] = &["title", "abstract", "status", "type", "authors", "scales", "priority"];
+pub(crate) const PROCESS_KEYS: &[&str] =
+    &["title", "abstract", "status", "type", "authors", "scales", "priority", "review"];
+
+/// Reads `review: {max_releases: N}`, the freshness every threat must keep; N ≥ 1.
+pub(crate) fn read_review(r: &mut Reader<'_>, map: &Mapping, process: &mut Process) {
+    let path = child(&[], "review");
+    let Some(value) = map.get("review") else { return };
+    let Some(review) = r.mapping(&path, value, "the review rule: {max_releases: N}") else { return };
+    r.unknown_keys(&path, review, &["max_releases"], "review");
+    let key = child(&path, "max_releases");
+    match review.get("max_releases") {
+        None => r.error(&path, "\"review\" is missing required key \"max_releases\""),
+        Some(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()).filter(|n| *n >= 1) {
+            Some(n) => process.review_max_releases = Some(n),
+            None => r.error(
+                &key,
+                format!("max_releases must be a whole number of releases, 1 or more, not {}", describe(n)),
+            ),
+        },
+    }
+}
 
 pub(crate) fn read_rating(r: &mut Reader<'_>, map: &Mapping, process: &mut Process) {
     let root: Vec<Seg> = Vec::new();
@@ -234,5 +258,42 @@ fn read_priority(r: &mut Reader<'_>, path: &[Seg], map: &Mapping, process: &mut 
         if !process.matrix.contains_key(likelihood) && rows.get(likelihood.as_str()).is_none() {
             r.error(&matrix_path, format!("the matrix has no row for likelihood \"{likelihood}\""));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Deliverables;
+    use crate::example::EXAMPLE;
+    use crate::snapshot::Snapshot;
+
+    /// The example with `review` set in the process's front matter, and its errors.
+    fn with_review(review: &str) -> (Option<u32>, Vec<String>) {
+        let files = EXAMPLE.map(|(path, text)| {
+            let text = if path == "process.md" {
+                text.replacen("---\n", &format!("---\n{review}\n"), 1)
+            } else {
+                text.to_owned()
+            };
+            (path, text)
+        });
+        let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+        let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+        (loaded.deliverables.process.review_max_releases, errors)
+    }
+
+    #[test]
+    fn review_freshness_is_a_number_of_releases() {
+        assert_eq!(with_review(""), (None, Vec::new()));
+        assert_eq!(with_review("review: {max_releases: 3}"), (Some(3), Vec::new()));
+        for bad in
+            ["review: {max_releases: 0}", "review: {max_releases: -1}", "review: {max_releases: two}", "review: 3"]
+        {
+            let (n, errors) = with_review(bad);
+            assert_eq!((n, errors.len()), (None, 1), "{bad}: {errors:?}");
+            assert!(errors[0].starts_with("documents/process.md:2:"), "{bad}: located: {errors:?}");
+        }
+        let (_, errors) = with_review("review: {max_release: 3}");
+        assert!(errors.iter().any(|e| e.contains("max_release")), "{errors:?}");
     }
 }

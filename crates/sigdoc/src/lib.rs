@@ -6,6 +6,7 @@ pub mod build;
 pub mod coverage;
 mod environment;
 mod error;
+pub mod freshness;
 pub mod output;
 pub mod release;
 pub mod schema;

@@ -76,13 +76,29 @@ impl Workspace {
 
     /// The deliverables, loaded and checked, with every problem found in them.
     pub fn loaded(&self) -> &Loaded {
-        self.loaded.get_or_init(|| load(&self.snapshot))
+        self.loaded.get_or_init(|| self.load())
+    }
+
+    /// Loads and checks the documents, then adds what only the repository knows: the
+    /// threats no recent release revisited, when the process asks for freshness.
+    fn load(&self) -> Loaded {
+        let mut loaded = load(&self.snapshot);
+        // Freshness is advice: a history that cannot be read leaves it out, and the
+        // commands that read history say why.
+        if let Ok(stale) = crate::freshness::stale_threats(&self.repo, &self.snapshot, &loaded.deliverables) {
+            loaded.diagnostics.extend(stale);
+        }
+        sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
+        loaded
     }
 
     /// The loaded deliverables, for keeping after the workspace is gone.
     pub fn into_loaded(self) -> Loaded {
-        let snapshot = &self.snapshot;
-        self.loaded.into_inner().unwrap_or_else(|| load(snapshot))
+        if self.loaded.get().is_none() {
+            return self.load();
+        }
+        let snapshot = self.snapshot;
+        self.loaded.into_inner().unwrap_or_else(|| load(&snapshot))
     }
 
     /// The places no output may go: the git directory, the documents folder.

@@ -138,3 +138,46 @@ fn a_failed_build_writes_nothing_and_keeps_the_previous_pdf() {
     let now = std::fs::read(fixture.path().join("out/analysis.pdf")).expect("read analysis.pdf");
     assert!(now == previous, "the failed build changed out/analysis.pdf");
 }
+
+/// Warnings about stale threats in `check --format json` of `args`.
+fn stale(fixture: &Fixture, args: &[&str]) -> Vec<String> {
+    let mut argv = vec!["check", "--format", "json"];
+    argv.extend_from_slice(args);
+    let (code, stdout, stderr) = fixture.sigdoc(&argv);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["message"].as_str().is_some_and(|m| m.contains("not reviewed")))
+        .map(|d| format!("{}:{}", d["file"].as_str().unwrap_or_default(), d["message"].as_str().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn threats_no_recent_release_revisited_are_warned_about_at_their_file() {
+    let mut fixture = Fixture::with_threats(&["c2s-starttls-stripping", "carbon-forging"]);
+    fixture.replace("documents/process.md", "---\ntitle:", "---\nreview: {max_releases: 1}\ntitle:");
+    let first = fixture.commit("Two threats");
+    fixture.tag("v0.1", &first);
+    fixture.replace(C2S, "\nstatus: open\n", "\nstatus: mitigated\n");
+    let second = fixture.commit("Revisit STARTTLS stripping");
+    fixture.tag("v0.2", &second);
+    // Carbon forging was last changed before v0.2, the last release.
+    let warnings = stale(&fixture, &[]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with(&format!("{CARBON}:")), "{warnings:?}");
+    assert!(warnings[0].contains("last 1 release (v0.2)") && warnings[0].contains(&first[..12]), "{warnings:?}");
+    // At v0.1 there is no release before the last one: nothing is stale yet. The same
+    // revision read from git objects or the working tree says the same.
+    assert_eq!(stale(&fixture, &["--rev", "v0.1"]), Vec::<String>::new());
+    assert_eq!(stale(&fixture, &["--rev", "HEAD"]), warnings);
+    // An uncommitted edit is a review being made.
+    fixture.replace(CARBON, "\nstatus: mitigated\n", "\nstatus: accepted\n");
+    assert_eq!(stale(&fixture, &[]), Vec::<String>::new());
+    // Two releases of freshness: both threats changed within them.
+    fixture.replace(CARBON, "\nstatus: accepted\n", "\nstatus: mitigated\n");
+    fixture.replace("documents/process.md", "max_releases: 1", "max_releases: 2");
+    assert_eq!(stale(&fixture, &[]), Vec::<String>::new());
+}
