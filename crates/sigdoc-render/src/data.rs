@@ -35,8 +35,15 @@ impl Revision {
     }
 }
 
+/// Prose as JSON. Nodes hold only strings, numbers and lists, which JSON always
+/// represents, so the fallback is never taken.
 fn md(text: &str, refs: &References) -> Value {
-    to_nodes(text, refs)
+    serde_json::to_value(to_nodes(text, refs)).unwrap_or(Value::Null)
+}
+
+/// One line of text as JSON (see [`md`]).
+fn inline(text: &str, refs: &References) -> Value {
+    serde_json::to_value(inline_text(text, refs)).unwrap_or(Value::Null)
 }
 
 fn opt_md(text: Option<&String>, refs: &References) -> Value {
@@ -200,8 +207,8 @@ fn field_value(t: &Threat, field: &Field, d: &Deliverables) -> Option<Value> {
         }));
     }
     Some(match t.value(&field.key)? {
-        FieldValue::Text(s) => inline_text(s, refs),
-        FieldValue::Status(s) => inline_text(s.name(), refs),
+        FieldValue::Text(s) => inline(s, refs),
+        FieldValue::Status(s) => inline(s.name(), refs),
         FieldValue::Markdown(s) => md(s, refs),
         FieldValue::Level { scale, level } => level_value(&d.process, scale, level),
         FieldValue::AttackTree(tree) => json!({"diagram": tree_diagram(tree), "summary": cheapest_attack_line(tree)}),

@@ -8,6 +8,7 @@ mod passes;
 mod prose_diff;
 mod threat_cache;
 pub mod tree_layout;
+pub mod view;
 mod world;
 
 use serde_json::Value;

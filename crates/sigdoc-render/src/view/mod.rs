@@ -1,0 +1,3 @@
+//! Typed views: the only data a house template reads, each presentation fact computed once.
+
+pub mod prose;
