@@ -23,9 +23,10 @@ impl AttackTreeView {
     }
 }
 
-/// A cost as the documents write it: `5`, not `5.0`.
+/// A cost as the documents write it: `5`, not `5.0`; `2.5`; never with an exponent.
+/// (Rust's `Display` for `f64` writes exactly that.)
 pub fn format_cost(cost: f64) -> String {
-    if cost.fract() == 0.0 && cost.abs() < 1e15 { format!("{cost:.0}") } else { format!("{cost}") }
+    cost.to_string()
 }
 
 /// The `Cheapest attack:` line under a tree.
@@ -72,7 +73,10 @@ mod tests {
         assert_eq!(format_cost(0.0), "0");
         assert_eq!(format_cost(2.5), "2.5");
         assert_eq!(format_cost(-3.0), "-3");
+        assert_eq!(format_cost(0.1 + 0.2), "0.30000000000000004", "the shortest form that reads back the same");
         assert_eq!(format_cost(1e15), "1000000000000000");
+        assert_eq!(format_cost(1e16), "10000000000000000");
+        assert_eq!(format_cost(1e-7), "0.0000001");
         assert_eq!(format_cost(f64::INFINITY), "inf");
     }
 
