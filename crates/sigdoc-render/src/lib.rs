@@ -8,6 +8,7 @@ mod passes;
 mod prose_diff;
 mod threat_cache;
 pub mod tree_layout;
+pub mod view;
 mod world;
 
 use serde_json::Value;
@@ -17,11 +18,11 @@ use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
 use typst_pdf::{PdfOptions, Timestamp};
 
-pub use data::{Revision, cheapest_attack_line};
 pub use diff::{diff_data, render_diff};
 pub use fonts::covers as font_covers;
 pub use passes::{Passes, Settled};
 pub use threat_cache::ThreatCache;
+pub use view::{Revision, cheapest_attack_line};
 pub use world::{MemoryFiles, SigWorld, shared_fonts};
 
 /// The house templates, embedded so that a build needs nothing from disk.
@@ -99,21 +100,6 @@ pub struct Rendered {
     pub pages: usize,
     /// Typst's warnings (a house-template matter, shown with `-v`).
     pub warnings: Vec<TypstProblem>,
-}
-
-/// The data a document's template renders, as JSON.
-fn document_data(
-    doc: DocKind,
-    d: &Deliverables,
-    history: &History,
-    revision: &Revision,
-    cache: Option<&ThreatCache>,
-) -> Value {
-    match doc {
-        DocKind::Process => data::process_data(d, history, revision),
-        DocKind::Template => data::template_data(d, history, revision),
-        DocKind::Analysis => data::analysis_data(d, history, revision, cache),
-    }
 }
 
 /// The files of a document's Typst world: the templates, its data and the snapshot.
@@ -237,9 +223,7 @@ pub fn render_data(
     cache: Option<&ThreatCache>,
 ) -> Value {
     let revision = Revision::from_history(history, &date_string(options.timestamp));
-    let mut data = document_data(doc, d, history, &revision, cache);
-    data["attachments"] = options.attachments.iter().map(|name| Value::from(name.as_str())).collect();
-    data
+    data::document_data(doc, d, history, &revision, cache, &options.attachments)
 }
 
 /// A world for one document dated `timestamp`, to keep alive across compiles: swap

@@ -12,30 +12,32 @@
 use std::collections::HashMap;
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sigdoc_model::links::{is_live, reference_link};
 use sigdoc_model::prose::{MAX_NESTING, link_url, nests, options};
 use sigdoc_model::{References, find_mentions};
 
-/// Converts Markdown into block nodes; known XEP/RFC mentions become `cite` nodes.
+pub use crate::view::prose::{Align, Citation, Element, Node, Prose};
+
+/// Converts Markdown into block nodes; known XEP/RFC mentions become [`Element::Cite`]s.
 ///
-/// Footnotes: the first reference to a footnote becomes a `note` node carrying its text
-/// and an `id` local to this text (1, 2, ...); later references to it become `noteref`
-/// nodes with the same `id`, shown with the same number. [`label_notes`] turns the ids
-/// of a whole document into labels.
-pub fn to_nodes(markdown: &str, references: &References) -> Value {
+/// Footnotes: the first reference to a footnote becomes an [`Element::Note`] carrying its
+/// text and an `id` local to this text (1, 2, ...); later references to it become
+/// [`Element::NoteRef`]s with the same `id`, shown with the same number. [`label_notes`]
+/// turns the ids of a whole document into labels.
+pub fn to_nodes(markdown: &str, references: &References) -> Prose {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     let definitions = footnote_definitions(&events);
     let mut builder = Builder::new(references, Some(&definitions), 0);
     builder.run(&events);
-    Value::Array(builder.finish())
+    builder.finish()
 }
 
 /// Converts a one-line text into inline nodes (with citations).
-pub fn inline_text(text: &str, references: &References) -> Value {
+pub fn inline_text(text: &str, references: &References) -> Prose {
     let mut out = Vec::new();
     push_text(&mut out, text, references);
-    Value::Array(out)
+    out
 }
 
 /// The events of each footnote definition by name; the last definition of a name wins.
@@ -71,11 +73,29 @@ fn definition_end(events: &[Event<'_>], start: usize) -> usize {
     events.len()
 }
 
+/// A container being built. A list gathers items, a table rows and a row cells: those
+/// parts are not elements of their own, only arrays inside their container.
+enum Open {
+    Par,
+    Heading(u8),
+    Quote,
+    CodeBlock,
+    Em,
+    Strong,
+    Strike,
+    Link(String),
+    Span,
+    List { start: Option<u64>, items: Vec<Prose> },
+    Item,
+    Table { align: Vec<Align>, rows: Vec<Vec<Prose>> },
+    Row { cells: Vec<Prose> },
+    Cell,
+}
+
 struct Frame {
-    node: Value,
-    /// Child nodes; a table's rows, a row's cells and a list's items are arrays.
-    children: Vec<Value>,
-    /// Whether the node counts towards [`MAX_NESTING`].
+    open: Open,
+    children: Prose,
+    /// Whether the container counts towards [`MAX_NESTING`].
     nests: bool,
 }
 
@@ -86,6 +106,9 @@ struct Builder<'r, 'd, 'e> {
     definitions: Option<&'d HashMap<String, &'e [Event<'e>]>>,
     /// The local id of each footnote shown so far, by name.
     notes: HashMap<String, u64>,
+    /// The text's top-level nodes.
+    root: Prose,
+    /// The containers open, innermost last.
     stack: Vec<Frame>,
     /// For each open Markdown container, whether it made a frame (false: flattened).
     opened: Vec<bool>,
@@ -93,7 +116,7 @@ struct Builder<'r, 'd, 'e> {
     depth: usize,
 }
 
-fn push_text(out: &mut Vec<Value>, text: &str, references: &References) {
+fn push_text(out: &mut Prose, text: &str, references: &References) {
     let mut last = 0;
     for mention in find_mentions(text) {
         let Some(reference) = references.get(&mention.id) else { continue };
@@ -101,10 +124,13 @@ fn push_text(out: &mut Vec<Value>, text: &str, references: &References) {
             append_str(out, &text[last..mention.range.start]);
         }
         // The node carries its footnote's words, so the template needs no bibliography lookup.
-        out.push(json!({
-            "t": "cite", "id": mention.id, "v": &text[mention.range.clone()],
-            "title": reference.title, "url": reference.url, "href": reference_link(&reference.url),
-        }));
+        out.push(Node::Element(Element::Cite(Citation {
+            id: mention.id.clone(),
+            text: text[mention.range.clone()].to_owned(),
+            title: reference.title.clone(),
+            url: reference.url.clone(),
+            href: reference_link(&reference.url).map(str::to_owned),
+        })));
         last = mention.range.end;
     }
     if last < text.len() {
@@ -112,18 +138,18 @@ fn push_text(out: &mut Vec<Value>, text: &str, references: &References) {
     }
 }
 
-/// The address of a live link to `url`, or null: sigdoc links only what
+/// The address of a live link to `url`: sigdoc links only what
 /// [`sigdoc_model::links::check_link`] accepts, and shows anything else as text.
-fn live(url: &str) -> Value {
-    if is_live(url) { Value::from(url) } else { Value::Null }
+fn live(url: &str) -> Option<String> {
+    is_live(url).then(|| url.to_owned())
 }
 
 /// Appends text, merging with a preceding string so the tree stays small.
-fn append_str(out: &mut Vec<Value>, text: &str) {
-    if let Some(Value::String(prev)) = out.last_mut() {
+fn append_str(out: &mut Prose, text: &str) {
+    if let Some(Node::Text(prev)) = out.last_mut() {
         prev.push_str(text);
     } else {
-        out.push(Value::String(text.to_owned()));
+        out.push(Node::Text(text.to_owned()));
     }
 }
 
@@ -133,8 +159,15 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
         definitions: Option<&'d HashMap<String, &'e [Event<'e>]>>,
         depth: usize,
     ) -> Self {
-        let root = Frame { node: Value::Null, children: Vec::new(), nests: false };
-        Builder { references, definitions, notes: HashMap::new(), stack: vec![root], opened: Vec::new(), depth }
+        Builder {
+            references,
+            definitions,
+            notes: HashMap::new(),
+            root: Vec::new(),
+            stack: Vec::new(),
+            opened: Vec::new(),
+            depth,
+        }
     }
 
     /// Builds the events of a text, leaving out footnote definitions: their text is
@@ -151,57 +184,93 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
         }
     }
 
-    /// The root's children; containers left open by a malformed stream are closed.
-    fn finish(mut self) -> Vec<Value> {
-        while self.stack.len() > 1 {
+    /// The top-level nodes; containers left open by a malformed stream are closed.
+    fn finish(mut self) -> Prose {
+        while !self.stack.is_empty() {
             self.close();
         }
-        self.stack.pop().map(|f| f.children).unwrap_or_default()
+        self.root
     }
 
-    fn current(&self) -> &str {
-        self.stack.last().and_then(|f| f.node["t"].as_str()).unwrap_or_default()
-    }
-
-    fn push(&mut self, node: Value) {
-        if let Some(frame) = self.stack.last_mut() {
-            frame.children.push(node);
+    /// The nodes of the innermost open container.
+    fn children(&mut self) -> &mut Prose {
+        match self.stack.last_mut() {
+            Some(frame) => &mut frame.children,
+            None => &mut self.root,
         }
+    }
+
+    fn push(&mut self, node: Node) {
+        self.children().push(node);
     }
 
     fn text(&mut self, text: &str) {
         let refs = self.references;
-        if let Some(frame) = self.stack.last_mut() {
-            // A code block is shown verbatim: a mention in it is code, not a citation.
-            if frame.node["t"] == "codeblock" {
-                append_str(&mut frame.children, text);
-            } else {
-                push_text(&mut frame.children, text, refs);
-            }
-        }
+        // A code block is shown verbatim: a mention in it is code, not a citation.
+        let verbatim = matches!(self.stack.last(), Some(Frame { open: Open::CodeBlock, .. }));
+        let out = self.children();
+        if verbatim { append_str(out, text) } else { push_text(out, text, refs) }
     }
 
     fn close(&mut self) {
         let Some(frame) = self.stack.pop() else { return };
         self.depth -= usize::from(frame.nests);
-        let mut node = frame.node;
-        let kind = node["t"].as_str().unwrap_or_default().to_owned();
-        match kind.as_str() {
-            "table" => {
-                let mut rows = frame.children;
-                let head = if rows.is_empty() { json!([]) } else { rows.remove(0) };
-                node["head"] = head;
-                node["rows"] = Value::Array(rows);
-            }
-            // Rows, cells and list items are plain arrays inside their container.
-            "row" | "cell" | "item" => {
-                self.push(Value::Array(frame.children));
+        let children = frame.children;
+        let element = match frame.open {
+            Open::Par => Element::Par { children },
+            Open::Heading(level) => Element::Heading { level, children },
+            Open::Quote => Element::Quote { children },
+            Open::CodeBlock => {
+                // Only text reaches a code block; anything else would follow it.
+                let (text, rest): (Prose, Prose) = children.into_iter().partition(|n| matches!(n, Node::Text(_)));
+                let text = text.into_iter().map(|n| if let Node::Text(t) = n { t } else { String::new() }).collect();
+                self.push(Element::CodeBlock { text }.into());
+                rest.into_iter().for_each(|n| self.push(n));
                 return;
             }
-            "list" => node["items"] = Value::Array(frame.children),
-            _ => node["c"] = Value::Array(frame.children),
-        }
-        self.push(node);
+            Open::Em => Element::Em { children },
+            Open::Strong => Element::Strong { children },
+            Open::Strike => Element::Strike { children },
+            Open::Link(url) => Element::Link { url, children },
+            Open::Span => Element::Span { children },
+            Open::List { start, mut items } => {
+                // Only items reach a list; anything else is kept as one more item.
+                if !children.is_empty() {
+                    items.push(children);
+                }
+                Element::List { start, items }
+            }
+            Open::Table { align, mut rows } => {
+                if !children.is_empty() {
+                    rows.push(vec![children]);
+                }
+                // GFM tables always have a header row: the table's first row is its head.
+                let head = if rows.is_empty() { Vec::new() } else { rows.remove(0) };
+                Element::Table { align, head, rows }
+            }
+            // Items, rows and cells are arrays inside their container, which `start` made
+            // sure is their parent; were it not, their content joins the parent's.
+            Open::Item | Open::Cell => {
+                match self.stack.last_mut() {
+                    Some(Frame { open: Open::List { items: parts, .. } | Open::Row { cells: parts }, .. }) => {
+                        parts.push(children);
+                    }
+                    _ => self.children().extend(children),
+                }
+                return;
+            }
+            Open::Row { mut cells } => {
+                if !children.is_empty() {
+                    cells.push(children);
+                }
+                match self.stack.last_mut() {
+                    Some(Frame { open: Open::Table { rows, .. }, .. }) => rows.push(cells),
+                    _ => self.children().extend(cells.into_iter().flatten()),
+                }
+                return;
+            }
+        };
+        self.push(element.into());
     }
 
     fn event(&mut self, event: &Event<'_>) {
@@ -213,13 +282,13 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
                 }
             }
             Event::Text(text) => self.text(text),
-            Event::Code(code) => self.push(json!({"t": "code", "v": code.as_ref()})),
-            Event::InlineMath(m) | Event::DisplayMath(m) => self.push(json!({"t": "code", "v": m.as_ref()})),
+            Event::Code(code) => self.push(Element::Code { text: code.to_string() }.into()),
+            Event::InlineMath(m) | Event::DisplayMath(m) => self.push(Element::Code { text: m.to_string() }.into()),
             // Raw HTML is shown as written: sigdoc interprets no markup language but Markdown.
             Event::Html(html) | Event::InlineHtml(html) => self.text(html),
             Event::SoftBreak => self.text(" "),
-            Event::HardBreak => self.push(json!({"t": "br"})),
-            Event::Rule => self.push(json!({"t": "rule"})),
+            Event::HardBreak => self.push(Element::Br.into()),
+            Event::Rule => self.push(Element::Rule.into()),
             Event::TaskListMarker(done) => self.text(if *done { "[x] " } else { "[ ] " }),
             Event::FootnoteReference(name) => self.footnote(name),
         }
@@ -229,7 +298,7 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
     /// reference; later ones only repeat its number.
     fn footnote(&mut self, name: &str) {
         if let Some(&id) = self.notes.get(name) {
-            self.push(json!({"t": "noteref", "id": id}));
+            self.push(Element::NoteRef { id }.into());
             return;
         }
         let body = self.definitions.and_then(|defs| defs.get(name)).filter(|_| self.depth < MAX_NESTING);
@@ -241,51 +310,50 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
         inner.run(body);
         let id = self.notes.len() as u64 + 1;
         self.notes.insert(name.to_owned(), id);
-        self.push(json!({"t": "note", "id": id, "c": inner.finish()}));
+        self.push(Element::Note { id, children: inner.finish() }.into());
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
         let counted = nests(tag);
         // Past the limit, and where a part's container was flattened, the content joins
         // the parent's.
-        let parent = self.current();
-        let flatten = (counted && self.depth >= MAX_NESTING)
-            || (matches!(tag, Tag::Item) && parent != "list")
-            || (matches!(tag, Tag::TableHead | Tag::TableRow) && parent != "table")
-            || (matches!(tag, Tag::TableCell) && parent != "row");
-        if flatten {
+        let parent = self.stack.last().map(|f| &f.open);
+        let misplaced = match tag {
+            Tag::Item => !matches!(parent, Some(Open::List { .. })),
+            Tag::TableHead | Tag::TableRow => !matches!(parent, Some(Open::Table { .. })),
+            Tag::TableCell => !matches!(parent, Some(Open::Row { .. })),
+            _ => false,
+        };
+        if misplaced || (counted && self.depth >= MAX_NESTING) {
             self.opened.push(false);
             return;
         }
-        let node = match tag {
+        let open = match tag {
             // Raw HTML is a block of text like a paragraph.
-            Tag::Paragraph | Tag::HtmlBlock => json!({"t": "par"}),
-            Tag::Heading { level, .. } => json!({"t": "heading", "level": heading_level(*level)}),
-            Tag::BlockQuote(_) => json!({"t": "quote"}),
-            Tag::CodeBlock(_) => json!({"t": "codeblock"}),
-            Tag::List(start) => json!({"t": "list", "start": start}),
-            Tag::Item => json!({"t": "item"}),
-            Tag::Emphasis => json!({"t": "em"}),
-            Tag::Strong => json!({"t": "strong"}),
-            Tag::Strikethrough => json!({"t": "strike"}),
+            Tag::Paragraph | Tag::HtmlBlock => Open::Par,
+            Tag::Heading { level, .. } => Open::Heading(heading_level(*level)),
+            Tag::BlockQuote(_) => Open::Quote,
+            Tag::CodeBlock(_) => Open::CodeBlock,
+            Tag::List(start) => Open::List { start: *start, items: Vec::new() },
+            Tag::Item => Open::Item,
+            Tag::Emphasis => Open::Em,
+            Tag::Strong => Open::Strong,
+            Tag::Strikethrough => Open::Strike,
             // A link sigdoc does not make live is shown as its text.
             Tag::Link { link_type, dest_url, .. } => match live(&link_url(*link_type, dest_url)) {
-                Value::Null => json!({"t": "span"}),
-                url => json!({"t": "link", "url": url}),
+                Some(url) => Open::Link(url),
+                None => Open::Span,
             },
             // Images would have to be read from the documents folder; show their text.
-            Tag::Image { .. } => json!({"t": "span"}),
-            Tag::Table(aligns) => {
-                json!({"t": "table", "align": aligns.iter().map(alignment).collect::<Vec<_>>()})
-            }
-            // GFM tables always have a header row: the table's first row is its head.
-            Tag::TableHead | Tag::TableRow => json!({"t": "row"}),
-            Tag::TableCell => json!({"t": "cell"}),
-            _ => json!({"t": "span"}),
+            Tag::Image { .. } => Open::Span,
+            Tag::Table(aligns) => Open::Table { align: aligns.iter().map(alignment).collect(), rows: Vec::new() },
+            Tag::TableHead | Tag::TableRow => Open::Row { cells: Vec::new() },
+            Tag::TableCell => Open::Cell,
+            _ => Open::Span,
         };
         self.opened.push(true);
         self.depth += usize::from(counted);
-        self.stack.push(Frame { node, children: Vec::new(), nests: counted });
+        self.stack.push(Frame { open, children: Vec::new(), nests: counted });
     }
 }
 
@@ -335,31 +403,23 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-fn alignment(a: &Alignment) -> &'static str {
+fn alignment(a: &Alignment) -> Align {
     match a {
-        Alignment::None | Alignment::Left => "left",
-        Alignment::Center => "center",
-        Alignment::Right => "right",
+        Alignment::None | Alignment::Left => Align::Left,
+        Alignment::Center => Align::Center,
+        Alignment::Right => Align::Right,
     }
 }
 
 /// How many counted containers deep a node tree goes, walked without recursion.
-pub fn nesting_depth(nodes: &Value) -> usize {
+pub fn nesting_depth(nodes: &[Node]) -> usize {
     let mut deepest = 0;
-    let mut pending = vec![(nodes, 0usize)];
-    while let Some((value, depth)) = pending.pop() {
-        match value {
-            Value::Array(items) => pending.extend(items.iter().map(|v| (v, depth))),
-            Value::Object(map) => {
-                let counted = matches!(
-                    map.get("t").and_then(Value::as_str),
-                    Some("quote" | "list" | "em" | "strong" | "strike" | "link" | "span" | "note")
-                );
-                let depth = depth + usize::from(counted);
-                deepest = deepest.max(depth);
-                pending.extend(map.values().map(|v| (v, depth)));
-            }
-            _ => {}
+    let mut pending: Vec<(&Node, usize)> = nodes.iter().map(|n| (n, 0)).collect();
+    while let Some((node, depth)) = pending.pop() {
+        if let Node::Element(element) = node {
+            let depth = depth + usize::from(element.nests());
+            deepest = deepest.max(depth);
+            pending.extend(element.children().into_iter().map(|n| (n, depth)));
         }
     }
     deepest
@@ -367,8 +427,15 @@ pub fn nesting_depth(nodes: &Value) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use serde_json::json;
     use sigdoc_model::Reference;
+
+    use super::*;
+
+    /// The nodes of a text as the templates read them.
+    fn nodes(markdown: &str, references: &References) -> Value {
+        serde_json::to_value(to_nodes(markdown, references)).unwrap_or_default()
+    }
 
     fn refs() -> References {
         let mut r = References::new();
@@ -378,7 +445,7 @@ mod tests {
 
     #[test]
     fn paragraphs_and_emphasis() {
-        let v = to_nodes("Hello *world*.\n\nSecond", &refs());
+        let v = nodes("Hello *world*.\n\nSecond", &refs());
         assert_eq!(
             v,
             json!([
@@ -390,7 +457,7 @@ mod tests {
 
     #[test]
     fn known_mentions_become_citations() {
-        let v = to_nodes("See RFC 6120 and RFC 9999.", &refs());
+        let v = nodes("See RFC 6120 and RFC 9999.", &refs());
         assert_eq!(
             v,
             json!([{"t": "par", "c": [
@@ -405,7 +472,7 @@ mod tests {
     fn a_reference_address_that_is_not_live_is_not_linked() {
         let mut r = refs();
         r.insert("RFC 1".into(), Reference { id: "RFC 1".into(), title: "T".into(), url: "javascript:x".into() });
-        let v = to_nodes("RFC 1", &r);
+        let v = nodes("RFC 1", &r);
         assert_eq!(v[0]["c"][0]["url"], "javascript:x");
         assert_eq!(v[0]["c"][0]["href"], Value::Null);
     }
@@ -413,7 +480,7 @@ mod tests {
     #[test]
     fn typst_syntax_stays_text() {
         let input = r#"#read("/etc/passwd") $x^2$ @ref <label> \ ] // x"#;
-        let v = to_nodes(input, &refs());
+        let v = nodes(input, &refs());
         let text = v[0]["c"].as_array().unwrap().iter().filter_map(Value::as_str).collect::<String>();
         assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
         assert!(text.contains("$x^2$ @ref <label>"), "{text}");
@@ -421,13 +488,15 @@ mod tests {
 
     #[test]
     fn code_blocks_are_verbatim() {
-        let v = to_nodes("```\nsee RFC 6120\n```", &refs());
-        assert_eq!(v, json!([{"t": "codeblock", "c": ["see RFC 6120\n"]}]));
+        let v = nodes("```\nsee RFC 6120\n```", &refs());
+        assert_eq!(v, json!([{"t": "codeblock", "v": "see RFC 6120\n"}]));
+        // An empty code block is empty code, not a missing one.
+        assert_eq!(nodes("```\n```", &refs()), json!([{"t": "codeblock", "v": ""}]));
     }
 
     #[test]
     fn tables_lists_and_footnotes() {
-        let v = to_nodes("| a | b |\n|---|--:|\n| 1 | 2 |\n\n- x\n- y\n\nNote[^n].\n\n[^n]: The note.\n", &refs());
+        let v = nodes("| a | b |\n|---|--:|\n| 1 | 2 |\n\n- x\n- y\n\nNote[^n].\n\n[^n]: The note.\n", &refs());
         assert_eq!(v[0]["t"], "table");
         assert_eq!(v[0]["head"], json!([["a"], ["b"]]));
         assert_eq!(v[0]["rows"], json!([[["1"], ["2"]]]));
@@ -440,7 +509,7 @@ mod tests {
 
     #[test]
     fn live_links_are_links_and_others_are_text() {
-        let v = to_nodes("[a](https://x) [b](javascript:alert(1)) <security@example.org> [c](page.html)", &refs());
+        let v = nodes("[a](https://x) [b](javascript:alert(1)) <security@example.org> [c](page.html)", &refs());
         let c = &v[0]["c"];
         assert_eq!(c[0], json!({"t": "link", "url": "https://x", "c": ["a"]}));
         assert_eq!(c[2], json!({"t": "span", "c": ["b"]}));
@@ -452,7 +521,7 @@ mod tests {
     #[test]
     fn a_footnote_is_carried_once_and_referenced_after() {
         let text = "A[^big] B[^big] C[^other] D[^big] E[^missing]\n\n[^big]: Long text.\n\n[^other]: Other.\n";
-        let v = to_nodes(text, &refs());
+        let v = nodes(text, &refs());
         let c = v[0]["c"].as_array().unwrap();
         let notes: Vec<&Value> = c.iter().filter(|n| n.is_object()).collect();
         assert_eq!(notes[0], &json!({"t": "note", "id": 1, "c": [{"t": "par", "c": ["Long text."]}]}));
@@ -463,7 +532,7 @@ mod tests {
         assert!(c.last().unwrap().as_str().unwrap().contains("[^missing]"), "{v}");
         // 10,000 references to one footnote hold its text once.
         let many = format!("{}\n\n[^a]: {}\n", "x[^a] ".repeat(10_000), "words ".repeat(1000));
-        let size = serde_json::to_string(&to_nodes(&many, &refs())).unwrap().len();
+        let size = serde_json::to_string(&nodes(&many, &refs())).unwrap().len();
         assert!(size < 400_000, "{size} bytes");
     }
 
@@ -471,8 +540,7 @@ mod tests {
     fn labels_are_unique_in_a_document_and_follow_its_order() {
         let text = "A[^x] B[^y] C[^x]\n\n[^x]: X.\n\n[^y]: Y.\n";
         // The same text twice, as hostile documents may have it, and a text without notes.
-        let mut data =
-            json!({"a": to_nodes(text, &refs()), "b": [to_nodes("plain", &refs()), to_nodes(text, &refs())]});
+        let mut data = json!({"a": nodes(text, &refs()), "b": [nodes("plain", &refs()), nodes(text, &refs())]});
         label_notes(&mut data);
         let labels = |v: &Value| -> Vec<String> {
             v[0]["c"].as_array().unwrap().iter().filter_map(|n| n["label"].as_str().map(str::to_owned)).collect()
@@ -487,8 +555,8 @@ mod tests {
 
     #[test]
     fn nesting_up_to_the_limit_is_kept() {
-        let v = to_nodes(&quotes(MAX_NESTING), &refs());
-        assert_eq!(nesting_depth(&v), MAX_NESTING);
+        assert_eq!(nesting_depth(&to_nodes(&quotes(MAX_NESTING), &refs())), MAX_NESTING);
+        let v = nodes(&quotes(MAX_NESTING), &refs());
         let mut node = &v[0];
         for _ in 1..MAX_NESTING {
             node = &node["c"][0];

@@ -3,28 +3,42 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use serde_json::Value;
 use sigdoc_model::{Deliverables, Threat};
 
-/// The data of each threat's section from the previous build, keyed by the threat's full
-/// serialized form; valid while the template, process and references stay the same.
+use crate::view::ThreatView;
+
+/// Each threat's view from the previous build, keyed by the threat's full serialized
+/// form; valid while the template, process and references stay the same.
 ///
 /// Building a section lays out its attack tree with real font widths and converts its
 /// Markdown: most of sigdoc's own work in a rebuild. Keys are whole serializations, not
 /// hashes, so a stale section can never be shown for a changed threat.
-#[derive(Debug, Default)]
-pub struct ThreatCache {
-    inner: Mutex<Generation>,
+#[derive(Debug)]
+pub struct ThreatCache<S = ThreatView> {
+    inner: Mutex<Generation<S>>,
 }
 
-#[derive(Debug, Default)]
-struct Generation {
+#[derive(Debug)]
+struct Generation<S> {
     /// The template, process and references the sections were built against.
     context: Vec<u8>,
-    sections: HashMap<Vec<u8>, Value>,
+    sections: HashMap<Vec<u8>, S>,
 }
 
-impl ThreatCache {
+// By hand: a derived `Default` would ask the same of the sections' type.
+impl<S> Default for ThreatCache<S> {
+    fn default() -> Self {
+        ThreatCache { inner: Mutex::new(Generation::default()) }
+    }
+}
+
+impl<S> Default for Generation<S> {
+    fn default() -> Self {
+        Generation { context: Vec::new(), sections: HashMap::new() }
+    }
+}
+
+impl<S: Clone + Send + Sync> ThreatCache<S> {
     /// The sections of `threats`, in order: from the cache where the threat and its
     /// context are unchanged, else from `build` (run in parallel). Afterwards the cache
     /// holds exactly these threats' sections.
@@ -32,8 +46,8 @@ impl ThreatCache {
         &self,
         d: &Deliverables,
         threats: &[&Threat],
-        build: impl Fn(&Threat) -> Value + Sync,
-    ) -> Vec<Value> {
+        build: impl Fn(&Threat) -> S + Sync,
+    ) -> Vec<S> {
         use rayon::prelude::*;
         let context = serde_json::to_vec(&(&d.template, &d.process, &d.references)).unwrap_or_default();
         let keys: Vec<Vec<u8>> = threats.par_iter().map(|t| serde_json::to_vec(t).unwrap_or_default()).collect();
@@ -42,7 +56,7 @@ impl ThreatCache {
             let generation = std::mem::take(&mut *inner);
             if generation.context == context { generation.sections } else { HashMap::new() }
         };
-        let sections: Vec<Value> = keys
+        let sections: Vec<S> = keys
             .par_iter()
             .zip(threats.par_iter())
             .map(|(key, t)| previous.get(key).cloned().unwrap_or_else(|| build(t)))
@@ -57,10 +71,12 @@ impl ThreatCache {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use serde_json::json;
     use sigdoc_model::{FieldValue, Reference};
 
     use super::*;
+
+    /// A stand-in section: what a threat's section would show of it.
+    type Section = (String, Option<String>);
 
     fn threat(id: &str, abstract_text: &str) -> Threat {
         let mut threat = Threat::new(id, format!("documents/threats/{id}.yaml"));
@@ -69,19 +85,19 @@ mod tests {
     }
 
     /// Builds the sections of `threats` through `cache`, returning them and how many were built.
-    fn build(cache: &ThreatCache, d: &Deliverables, threats: &[Threat]) -> (Vec<Value>, usize) {
+    fn build(cache: &ThreatCache<Section>, d: &Deliverables, threats: &[Threat]) -> (Vec<Section>, usize) {
         let built = AtomicUsize::new(0);
         let refs: Vec<&Threat> = threats.iter().collect();
         let sections = cache.sections(d, &refs, |t| {
             built.fetch_add(1, Ordering::Relaxed);
-            json!({"id": t.id, "abstract": t.text("abstract")})
+            (t.id.clone(), t.text("abstract").map(str::to_owned))
         });
         (sections, built.into_inner())
     }
 
     #[test]
     fn only_changed_threats_are_built_again() {
-        let cache = ThreatCache::default();
+        let cache = ThreatCache::<Section>::default();
         let d = Deliverables::default();
         let mut threats = vec![threat("a", "one"), threat("b", "two"), threat("c", "three")];
         assert_eq!(build(&cache, &d, &threats).1, 3);
@@ -90,13 +106,13 @@ mod tests {
         threats[1] = threat("b", "two, edited");
         let (sections, built) = build(&cache, &d, &threats);
         assert_eq!(built, 1);
-        assert_eq!(sections[1], json!({"id": "b", "abstract": "two, edited"}));
-        assert_eq!(sections[0], json!({"id": "a", "abstract": "one"}), "order follows the threats given");
+        assert_eq!(sections[1], ("b".to_owned(), Some("two, edited".to_owned())));
+        assert_eq!(sections[0], ("a".to_owned(), Some("one".to_owned())), "order follows the threats given");
     }
 
     #[test]
     fn a_changed_context_builds_everything_again() {
-        let cache = ThreatCache::default();
+        let cache = ThreatCache::<Section>::default();
         let mut d = Deliverables::default();
         let threats = vec![threat("a", "one"), threat("b", "two")];
         build(&cache, &d, &threats);
@@ -109,7 +125,7 @@ mod tests {
 
     #[test]
     fn removed_threats_leave_the_cache() {
-        let cache = ThreatCache::default();
+        let cache = ThreatCache::<Section>::default();
         let d = Deliverables::default();
         build(&cache, &d, &[threat("a", "one"), threat("b", "two")]);
         build(&cache, &d, &[threat("a", "one")]);

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use sigdoc_model::prose::MAX_NESTING;
 use sigdoc_model::{Reference, References};
-use sigdoc_render::markdown::{inline_text, to_nodes};
+use sigdoc_render::markdown::{Element, Node, inline_text, to_nodes};
 
 fn references() -> References {
     let mut refs = References::new();
@@ -84,7 +84,7 @@ proptest! {
         let markdown =
             blocks.iter().enumerate().map(|(i, (md, _))| md.replace("[^n]", &format!("[^n{i}]"))).collect::<Vec<_>>().join("\n\n");
         let mut out = String::new();
-        strings(&to_nodes(&markdown, &references()), &mut out);
+        strings(&serde_json::to_value(to_nodes(&markdown, &references())).unwrap_or_default(), &mut out);
         for (_, words) in &blocks {
             for word in words {
                 prop_assert!(out.contains(word.as_str()), "{word:?} is missing from the output of {markdown:?}:\n{out}");
@@ -98,14 +98,16 @@ proptest! {
         let syntax = ["*", "_", "[", "]", "(", ")", "|", "`", "#", "\n", "> ", "- ", "[^a]", "[^a]: ", "\\", "<", "&"];
         let mixed = format!("{text}{}{text}", syntax[usize::from(pick) % syntax.len()]);
         let nodes = to_nodes(&mixed, &references());
-        prop_assert!(nodes.is_array());
+        prop_assert!(serde_json::to_value(&nodes).is_ok_and(|v| v.is_array()));
         let inline = inline_text(&mixed, &references());
-        // One-line text is never interpreted: it all comes back, in order.
+        // One-line text is never interpreted: it all comes back, in order, as text and
+        // citations.
         let mut back = String::new();
-        for node in inline.as_array().into_iter().flatten() {
+        for node in &inline {
             match node {
-                Value::String(s) => back.push_str(s),
-                other => back.push_str(other["v"].as_str().unwrap_or_default()),
+                Node::Text(s) => back.push_str(s),
+                Node::Element(Element::Cite(cite)) => back.push_str(&cite.text),
+                Node::Element(other) => prop_assert!(false, "{other:?} in one-line text"),
             }
         }
         prop_assert_eq!(back, mixed);
@@ -164,19 +166,15 @@ fn nesting_markdown() -> impl Strategy<Value = String> {
 }
 
 /// Every link node's address, walked without recursion.
-fn link_urls(value: &Value) -> Vec<String> {
+fn link_urls(nodes: &[Node]) -> Vec<String> {
     let mut urls = Vec::new();
-    let mut pending = vec![value];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Array(items) => pending.extend(items),
-            Value::Object(map) => {
-                if map.get("t").and_then(Value::as_str) == Some("link") {
-                    urls.push(map["url"].as_str().unwrap_or_default().to_owned());
-                }
-                pending.extend(map.values());
+    let mut pending: Vec<&Node> = nodes.iter().collect();
+    while let Some(node) = pending.pop() {
+        if let Node::Element(element) = node {
+            if let Element::Link { url, .. } = element {
+                urls.push(url.clone());
             }
-            _ => {}
+            pending.extend(element.children());
         }
     }
     urls
@@ -267,6 +265,26 @@ proptest! {
             }
         }
     }
+}
+
+/// An empty code block reached the template as no text at all, which Typst refused.
+#[test]
+fn an_empty_code_block_typesets() {
+    let snapshot = example_with_analysis("Before.\n\n```\n```\n\nAfter.");
+    let loaded = sigdoc_model::Deliverables::load(&snapshot);
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let history =
+        sigdoc_model::History { document: sigdoc_model::DocKind::Analysis, entries: Vec::new(), truncated: false };
+    let rendered = sigdoc_render::render(
+        sigdoc_model::DocKind::Analysis,
+        &loaded.deliverables,
+        &history,
+        Some(&snapshot),
+        &sigdoc_render::RenderOptions::default(),
+        sigdoc_render::Passes::EvictUnused,
+    );
+    let text = pdf_letters(&rendered.expect("typesets").pdf);
+    assert!(text.contains("Before.After."), "{text}");
 }
 
 /// This crate's folder in the checkout the tests run in: cargo sets it when running
