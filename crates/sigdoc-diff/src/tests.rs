@@ -139,9 +139,9 @@ fn prose_is_diffed_word_by_word_and_only_threat_keeps_one() {
     let mut d = diff(&old, &new);
     let f = &d.threats.changed[0].fields[0];
     assert_eq!(f.key, "definition");
-    let Some(Detail::Words { words }) = &f.detail else { panic!("no words") };
+    let Some(Detail::Words(prose)) = &f.detail else { panic!("no words") };
     let changes: Vec<(Op, &str)> =
-        words.iter().filter(|s| s.op != Op::Equal).map(|s| (s.op, s.text.as_str())).collect();
+        prose.words.iter().filter(|s| s.op != Op::Equal).map(|s| (s.op, s.text.as_str())).collect();
     assert_eq!(changes, [(Op::Delete, "stanza"), (Op::Insert, "stanza,"), (Op::Insert, "then")]);
     d.only_threat("c");
     assert_eq!(d.threats.added, ["c"]);

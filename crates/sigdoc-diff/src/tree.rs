@@ -89,6 +89,18 @@ impl TreeDiff {
     }
 }
 
+/// A cost as the documents write it: `5`, not `5.0`; `unknown` when not estimated.
+///
+/// Costs are numbers that YAML may write as `1` or `1.0`: both show alike.
+pub fn format_cost(cost: Option<f64>) -> String {
+    match cost {
+        // Below 1e15 every whole number prints exactly without a fraction.
+        Some(c) if c.fract() == 0.0 && c.abs() < 1e15 => format!("{c:.0}"),
+        Some(c) => c.to_string(),
+        None => "unknown".into(),
+    }
+}
+
 /// Nodes by their match key: the goals below the root (so that a reworded root goal is
 /// a change of the root, not a new tree), with `#2`, `#3` for repeated sibling goals.
 fn flatten(root: &AttackNode) -> Vec<(Vec<String>, NodeInfo)> {
@@ -221,6 +233,18 @@ mod tests {
         );
         assert_eq!(d.changed[1].changes[0].old, json!(5.0));
         assert_eq!(d.changed[1].changes[0].new, json!(3.0));
+    }
+
+    #[test]
+    fn costs_are_written_as_the_documents_write_them() {
+        assert_eq!(format_cost(Some(5.0)), "5");
+        assert_eq!(format_cost(Some(-3.0)), "-3");
+        assert_eq!(format_cost(Some(0.5)), "0.5");
+        assert_eq!(format_cost(Some(999_999_999_999_999.0)), "999999999999999");
+        assert_eq!(format_cost(Some(1e15)), "1000000000000000");
+        assert_eq!(format_cost(Some(1e300)), 1e300.to_string());
+        assert_eq!(format_cost(Some(f64::INFINITY)), "inf");
+        assert_eq!(format_cost(None), "unknown");
     }
 
     #[test]

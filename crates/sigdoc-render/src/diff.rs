@@ -2,10 +2,9 @@
 //! renders in the house style, and compiled to PDF.
 
 use serde_json::{Value, json};
-use sigdoc_diff::{Detail, FieldDiff, NodeInfo, Op, RecordChange, Report, Segment, Side, TreeDiff};
-use sigdoc_model::{ApproachPart, Deliverables, DocKind, FieldKind, FieldValue};
+use sigdoc_diff::{Detail, FieldDiff, ItemPart, NodeInfo, Prose, RecordChange, Report, Run, Side, TreeDiff};
+use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
 
-use crate::prose_diff::styled_segments;
 use crate::{Passes, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
 
 /// The report's template, beside the house templates it imports.
@@ -16,44 +15,15 @@ fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Word-diff runs for the template: whitespace collapsed, blank lines as `break` runs so
-/// that paragraphs stay paragraphs, and the space at a run's edge kept.
-fn segments(words: &[Segment]) -> Value {
-    let mut out = Vec::new();
-    for s in words {
-        let op = match s.op {
-            Op::Equal => "equal",
-            Op::Delete => "delete",
-            Op::Insert => "insert",
-        };
-        // Struck and underlined runs side by side need a space between them to read.
-        if s.op == Op::Insert && out.last().is_some_and(|v: &Value| v["op"] == "delete") {
-            out.push(json!({"op": "equal", "text": " "}));
-        }
-        let text = s.text.replace("\r\n", "\n");
-        for (i, para) in text.split("\n\n").enumerate() {
-            let last_is_break = out.last().is_some_and(|v: &Value| v["op"] == "break");
-            if i > 0 && !last_is_break && !out.is_empty() {
-                out.push(json!({"op": "break", "text": ""}));
-            }
-            let mut t = flat(para);
-            if t.is_empty() {
-                // A lone space between words still separates them.
-                if i == 0 && !para.is_empty() && s.op == Op::Equal {
-                    out.push(json!({"op": op, "text": " "}));
-                }
-                continue;
-            }
-            if i == 0 && para.starts_with(char::is_whitespace) {
-                t.insert(0, ' ');
-            }
-            if para.ends_with(char::is_whitespace) {
-                t.push(' ');
-            }
-            out.push(json!({"op": op, "text": t}));
-        }
-    }
-    Value::Array(out)
+/// What a reader sees of a prose change, as the template's runs: `{op, text, style}`
+/// (`op` `break` for a block end).
+fn segments(prose: &Prose) -> Value {
+    let runs = prose.shown.iter().map(|r| match r {
+        Run::Words { op, style, text } => json!({"op": op, "text": text, "style": style}),
+        Run::Space => json!({"op": "equal", "text": " ", "style": []}),
+        Run::Break => json!({"op": "break", "text": "", "style": []}),
+    });
+    Value::Array(runs.collect())
 }
 
 fn value_text(v: &Value) -> String {
@@ -74,21 +44,9 @@ fn cost(c: Option<f64>) -> String {
     }
 }
 
-/// A word diff. Markdown prose (`markdown`: its old and new texts) is compared and shown
-/// as the documents show it; other text as it is.
-fn words_item(label: Option<String>, words: &[Segment], markdown: Option<(&str, &str)>) -> Value {
-    let segments = markdown.and_then(|(old, new)| styled_segments(old, new)).unwrap_or_else(|| segments(words));
-    json!({"t": "words", "label": label, "segments": segments})
-}
-
-/// The old and new texts of a value diff, when both are text (absent: empty).
-fn texts(old: &Value, new: &Value) -> Option<(String, String)> {
-    let text = |v: &Value| match v {
-        Value::Null => Some(String::new()),
-        Value::String(s) => Some(s.clone()),
-        _ => None,
-    };
-    Some((text(old)?, text(new)?))
+/// A prose change, as the documents show it.
+fn words_item(label: Option<String>, prose: &Prose) -> Value {
+    json!({"t": "words", "label": label, "segments": segments(prose)})
 }
 
 fn old_new(label: Option<String>, old: String, new: String) -> Value {
@@ -149,10 +107,7 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
         None => value_text(v),
     };
     match &f.detail {
-        Some(Detail::Words { words }) => {
-            let markdown = texts(&f.old, &f.new).filter(|_| f.kind == FieldKind::Markdown.name());
-            out.push(words_item(None, words, markdown.as_ref().map(|(o, n)| (o.as_str(), n.as_str()))));
-        }
+        Some(Detail::Words(prose)) => out.push(words_item(None, prose)),
         Some(Detail::Priority { old_label, new_label, .. }) => {
             out.push(old_new(None, with_label(&f.old, old_label), with_label(&f.new, new_label)));
         }
@@ -161,36 +116,27 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
             let title = |id: &str| d.references.get(id).map_or(id.to_owned(), |r| format!("{id}: {}", r.title));
             out.extend(references.added.iter().map(|r| line("added", title(&r.id))));
             out.extend(references.removed.iter().map(|r| line("removed", title(&r.id))));
-            out.extend(references.notes_changed.iter().map(|n| {
-                let (old, new) = (n.old.as_deref().unwrap_or_default(), n.new.as_deref().unwrap_or_default());
-                words_item(Some(n.id.clone()), &n.words, Some((old, new)))
-            }));
+            out.extend(references.notes_changed.iter().map(|n| words_item(Some(n.id.clone()), &n.prose)));
         }
         Some(Detail::Items { items }) => {
-            let parts = |p: &std::collections::BTreeMap<String, String>| {
-                // The approach before its implementation issues, as documents show them.
-                let mut v: Vec<(&String, &String)> = p.iter().collect();
-                v.sort_by_key(|(k, _)| !leads(k));
-                v.iter()
-                    .map(|(k, t)| if k.as_str() == "text" { flat(t) } else { format!("{}: {}", label_of(k), flat(t)) })
+            let parts = |p: &[(ItemPart, String)]| {
+                p.iter()
+                    .map(|(part, t)| match part.label() {
+                        Some(label) => format!("{label}: {}", flat(t)),
+                        None => flat(t),
+                    })
                     .collect::<Vec<_>>()
                     .join(" — ")
             };
             out.extend(items.added.iter().map(|i| line("added", format!("#{} {}", i.index + 1, parts(&i.parts)))));
             out.extend(items.removed.iter().map(|i| line("removed", format!("#{} {}", i.index + 1, parts(&i.parts)))));
             for c in &items.changed {
-                let mut parts: Vec<(&String, &Vec<Segment>)> = c.words.iter().collect();
-                parts.sort_by_key(|(k, _)| !leads(k));
-                for (k, w) in parts {
-                    let label = if k.as_str() == "text" {
-                        format!("#{}", c.new_index + 1)
-                    } else {
-                        format!("#{} {}", c.new_index + 1, label_of(k))
+                for (part, prose) in &c.parts {
+                    let label = match part.label() {
+                        Some(label) => format!("#{} {label}", c.new_index + 1),
+                        None => format!("#{}", c.new_index + 1),
                     };
-                    // Approaches, their implementation issues and list items are Markdown;
-                    // the diff keeps only their runs.
-                    let (old, new) = (sigdoc_diff::side(w, false), sigdoc_diff::side(w, true));
-                    out.push(words_item(Some(label), w, Some((&old, &new))));
+                    out.push(words_item(Some(label), prose));
                 }
             }
         }
@@ -199,26 +145,11 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
     out
 }
 
-/// Whether an item's part comes first: an approach, or a list item's one text.
-fn leads(part: &str) -> bool {
-    part == "text" || ApproachPart::from_key(part) == Some(ApproachPart::Approach)
-}
-
-fn label_of(part: &str) -> String {
-    match ApproachPart::from_key(part) {
-        Some(part) => part.label().to_owned(),
-        None => part.replace('_', " "),
-    }
-}
-
 fn records(list: &[RecordChange]) -> Value {
     list.iter()
         .map(|r| {
-            let item = match &r.words {
-                Some(words) => {
-                    let markdown = texts(&r.old, &r.new).filter(|_| r.markdown);
-                    words_item(None, words, markdown.as_ref().map(|(o, n)| (o.as_str(), n.as_str())))
-                }
+            let item = match &r.prose {
+                Some(prose) => words_item(None, prose),
                 None => old_new(None, value_text(&r.old), value_text(&r.new)),
             };
             json!({"what": r.what, "items": [item]})

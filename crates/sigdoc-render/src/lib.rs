@@ -5,7 +5,6 @@ mod diff;
 mod fonts;
 pub mod markdown;
 mod passes;
-mod prose_diff;
 mod threat_cache;
 pub mod tree_layout;
 mod world;

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use serde_json::Value;
-use sigdoc_diff::{Detail, Diff, FieldDiff, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
+use sigdoc_diff::{Detail, Diff, FieldDiff, ItemPart, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
 use sigdoc_model::text::is_unprintable;
 use sigdoc_model::{Severity, Source};
 
@@ -307,7 +307,7 @@ fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
 pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
     let mut out = Vec::new();
     match &f.detail {
-        Some(Detail::Words { words }) => out.push(words_line(words, st)),
+        Some(Detail::Words(prose)) => out.push(words_line(&prose.words, st)),
         Some(Detail::Priority { old_label, new_label, .. }) => out.push(format!(
             "{} → {}",
             st.removed(&priority_line(&f.old, old_label.as_ref())),
@@ -322,15 +322,12 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
                 out.push(st.removed(&format!("- {}", flat(&r.id))));
             }
             for n in &references.notes_changed {
-                out.push(format!("~ {}: {}", flat(&n.id), words_line(&n.words, st)));
+                out.push(format!("~ {}: {}", flat(&n.id), words_line(&n.prose.words, st)));
             }
         }
         Some(Detail::Items { items }) => {
-            let parts = |p: &std::collections::BTreeMap<String, String>| {
-                p.iter()
-                    .map(|(k, v)| format!("{}: {}", k.replace('_', " "), flat(v.trim())))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+            let parts = |p: &[(ItemPart, String)]| {
+                p.iter().map(|(part, text)| labelled(*part, flat(text.trim()))).collect::<Vec<_>>().join("; ")
             };
             for i in &items.added {
                 out.push(st.added(&format!("+ #{} {}", i.index + 1, parts(&i.parts))));
@@ -340,10 +337,10 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
             }
             for c in &items.changed {
                 let words: Vec<String> = c
-                    .words
+                    .parts
                     .iter()
-                    .filter(|(_, w)| sigdoc_diff::has_changes(w))
-                    .map(|(k, w)| format!("{}: {}", k.replace('_', " "), words_line(w, st)))
+                    .filter(|(_, prose)| prose.has_changes())
+                    .map(|(part, prose)| labelled(*part, words_line(&prose.words, st)))
                     .collect();
                 out.push(format!("~ #{}: {}", c.new_index + 1, words.join("; ")));
             }
@@ -351,6 +348,14 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
         None => out.push(format!("{} → {}", st.removed(&value_line(&f.old)), st.added(&value_line(&f.new)))),
     }
     out
+}
+
+/// A part of an item with its title, if it has one: `Approach: …`.
+fn labelled(part: ItemPart, text: String) -> String {
+    match part.label() {
+        Some(label) => format!("{label}: {text}"),
+        None => text,
+    }
 }
 
 fn threat_block(t: &ThreatDiff, st: &Style, out: &mut String) {
@@ -376,8 +381,8 @@ fn records(title: &str, list: &[RecordChange], st: &Style, out: &mut String) {
     }
     out.push_str(&format!("\n{}\n", st.bold(title)));
     for r in list {
-        let line = match &r.words {
-            Some(words) => words_line(words, st),
+        let line = match &r.prose {
+            Some(prose) => words_line(&prose.words, st),
             None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
         };
         out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
@@ -437,8 +442,8 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
         let mut rest = tpl.changed.clone();
         rest.extend(tpl.document.iter().cloned());
         for r in &rest {
-            let line = match &r.words {
-                Some(words) => words_line(words, &st),
+            let line = match &r.prose {
+                Some(prose) => words_line(&prose.words, &st),
                 None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
             };
             out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
