@@ -363,8 +363,9 @@ impl Runs {
         }
         // The space before a change stays outside it, so that no underline or strike
         // runs into the gap; struck and underlined words side by side need one to read.
+        // One space is enough: a struck pilcrow already has its own after it.
         let after_deletion = matches!(self.open, Some((Op::Delete, _))) && op == Op::Insert;
-        if space_before || after_deletion {
+        if (space_before || after_deletion) && !matches!(self.out.last(), Some(Run::Space)) {
             self.out.push(Run::Space);
         }
         self.out.push(Run::Words { op, style, text: word.to_owned() });
@@ -513,8 +514,15 @@ mod tests {
     fn a_joined_paragraph_shows_a_struck_pilcrow_and_markup_stays_text() {
         let got = runs_of("First.\n\nSecond <b>bold</b>.", "First. Second <b>bold</b>.");
         assert_eq!(
-            got[..4],
-            [run("equal", "First.", &[]), run("equal", " ", &[]), run("delete", "¶", &[]), run("equal", " ", &[])]
+            got[..5],
+            [
+                run("equal", "First.", &[]),
+                run("equal", " ", &[]),
+                run("delete", "¶", &[]),
+                run("equal", " ", &[]),
+                run("equal", "Second", &[])
+            ],
+            "one space after the pilcrow"
         );
         assert!(got.iter().any(|(_, text, style)| text.contains("<b>") && style == &["code"]), "{got:?}");
     }
