@@ -17,7 +17,7 @@ use typst::foundations::{Datetime, Smart};
 use typst_pdf::{PdfOptions, Timestamp};
 
 pub use data::{Revision, cheapest_attack_line};
-pub use diff::{diff_data, render_diff};
+pub use diff::{DiffView, diff_view, render_diff};
 pub use fonts::covers as font_covers;
 pub use passes::{Passes, Settled};
 pub use threat_cache::ThreatCache;

@@ -5,7 +5,9 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use serde_json::Value;
-use sigdoc_diff::{Detail, Diff, FieldDiff, ItemPart, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
+use sigdoc_diff::{
+    Detail, Diff, FieldDiff, ItemPart, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff, format_cost,
+};
 use sigdoc_model::text::is_unprintable;
 use sigdoc_model::{Severity, Source};
 
@@ -260,7 +262,7 @@ pub(crate) fn value_line(v: &Value) -> String {
         Value::Null => "(none)".into(),
         Value::String(s) => flat(s.trim()),
         // Costs are numbers that YAML may have written as 1 or 1.0: show them alike.
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| cost(Some(f))),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| format_cost(Some(f))),
         other => other.to_string(),
     }
 }
@@ -272,17 +274,9 @@ fn priority_line(v: &Value, label: Option<&String>) -> String {
     }
 }
 
-fn cost(c: Option<f64>) -> String {
-    match c {
-        Some(c) if c.fract() == 0.0 && c.abs() < 1e15 => format!("{c:.0}"),
-        Some(c) => c.to_string(),
-        None => "unknown".into(),
-    }
-}
-
 fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
     for n in &tree.added {
-        let extra = if n.leaf { format!(" (cost {})", cost(n.cost)) } else { String::new() };
+        let extra = if n.leaf { format!(" (cost {})", format_cost(n.cost)) } else { String::new() };
         out.push(st.added(&format!("+ {}{extra}", flat(&n.path.join(" › ")))));
     }
     for n in &tree.removed {
@@ -297,7 +291,7 @@ fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
         let show = |c: &Option<sigdoc_diff::Cheapest>| match c {
             None => "(no tree)".to_owned(),
             Some(c) if !c.possible => "none feasible".to_owned(),
-            Some(c) => format!("{} ({})", cost(c.cost), flat(&c.leaves.join(", "))),
+            Some(c) => format!("{} ({})", format_cost(c.cost), flat(&c.leaves.join(", "))),
         };
         out.push(format!("cheapest attack: {} → {}", show(&tree.cheapest.old), show(&tree.cheapest.new)));
     }
