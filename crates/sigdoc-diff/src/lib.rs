@@ -40,6 +40,9 @@ pub struct Side {
     pub worktree: bool,
     /// For the working tree, the commit HEAD points at.
     pub head: Option<String>,
+    /// For the working tree, whether a file of the documents differs from HEAD: without
+    /// uncommitted edits it holds exactly HEAD's documents, and reports say so.
+    pub dirty: bool,
 }
 
 impl Side {

@@ -91,7 +91,7 @@ fn the_acceptance_scenario_reports_exactly_its_changes() {
     });
     assert_eq!(
         json["from"],
-        json!({"rev": null, "commit": null, "tag": null, "date": null, "worktree": false, "head": null})
+        json!({"rev": null, "commit": null, "tag": null, "date": null, "worktree": false, "head": null, "dirty": false})
     );
 }
 

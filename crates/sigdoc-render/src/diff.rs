@@ -354,12 +354,15 @@ fn records(list: &[RecordChange]) -> impl Iterator<Item = RecordView<'_>> {
     })
 }
 
+/// The Commit cell: a working tree without uncommitted edits holds exactly HEAD's
+/// documents, so it is that commit.
 fn side(s: &Side) -> SideView<'_> {
+    let head = |h: &String| if s.dirty { format!("{h} + uncommitted edits") } else { h.clone() };
     SideView {
         label: s.label(),
         rev: s.rev.as_deref(),
         tag: s.tag.as_deref(),
-        commit: s.commit.clone().or_else(|| s.head.clone().map(|h| format!("{h} + uncommitted edits"))),
+        commit: s.commit.clone().or_else(|| s.head.as_ref().map(head)),
         date: s.date.as_deref(),
         worktree: s.worktree,
     }
@@ -368,7 +371,8 @@ fn side(s: &Side) -> SideView<'_> {
 fn history_entry(s: &Side) -> HistoryEntry {
     let what = match (&s.commit, &s.head) {
         (Some(c), _) => format!("Commit {c}."),
-        (None, Some(h)) => format!("The working tree: commit {h} with uncommitted edits."),
+        (None, Some(h)) if s.dirty => format!("The working tree: commit {h} with uncommitted edits."),
+        (None, Some(h)) => format!("The working tree, clean at commit {h}."),
         (None, None) => "The working tree.".to_owned(),
     };
     HistoryEntry { version: s.label(), date: s.date.clone().unwrap_or_default(), initials: "", remarks: [what] }
@@ -674,5 +678,18 @@ mod tests {
         {
             assert!(view.get(key).is_some(), "{key} missing");
         }
+    }
+
+    #[test]
+    fn a_working_tree_is_said_to_have_edits_only_when_it_has_them() {
+        let tree = |dirty| Side { worktree: true, head: Some("abc".into()), dirty, ..Side::default() };
+        assert_eq!(side(&tree(true)).commit.as_deref(), Some("abc + uncommitted edits"));
+        assert_eq!(side(&tree(false)).commit.as_deref(), Some("abc"));
+        assert_eq!(history_entry(&tree(true)).remarks, ["The working tree: commit abc with uncommitted edits."]);
+        assert_eq!(history_entry(&tree(false)).remarks, ["The working tree, clean at commit abc."]);
+        let unborn = Side { worktree: true, dirty: true, ..Side::default() };
+        assert_eq!((side(&unborn).commit, history_entry(&unborn).remarks), (None, ["The working tree.".to_owned()]));
+        let commit = Side { rev: Some("v1".into()), commit: Some("def".into()), ..Side::default() };
+        assert_eq!((side(&commit).commit.as_deref(), side(&commit).label), (Some("def"), "v1".to_owned()));
     }
 }

@@ -38,14 +38,16 @@ pub(crate) fn open(cli: &Cli, cwd: &Path, rev: Option<&str>) -> Result<Revision,
             date: Some(sigdoc_git::format_date(*time)),
             worktree: false,
             head: None,
+            dirty: false,
         },
-        Source::WorkingTree { head, head_time, .. } => Side {
+        Source::WorkingTree { head, head_time, dirty } => Side {
             rev: None,
             commit: None,
             tag: None,
             date: head_time.map(sigdoc_git::format_date),
             worktree: true,
             head: head.clone(),
+            dirty: *dirty,
         },
     };
     Ok(Revision { side, ws })
@@ -179,12 +181,17 @@ impl Style {
     }
 }
 
-/// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`.
+/// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`, `the working tree (HEAD
+/// 40872e9 + edits, 2025-01-02)`, or `(clean at HEAD 40872e9, …)` without uncommitted edits.
 fn describe(side: &Side) -> String {
     let mut parts = Vec::new();
     if let Some(c) = side.commit.as_ref().or(side.head.as_ref()) {
-        let short = &c[..c.len().min(7)];
-        parts.push(if side.worktree { format!("HEAD {short} + edits") } else { short.to_owned() });
+        let short = c.get(..7).unwrap_or(c);
+        parts.push(match (side.worktree, side.dirty) {
+            (true, true) => format!("HEAD {short} + edits"),
+            (true, false) => format!("clean at HEAD {short}"),
+            (false, _) => short.to_owned(),
+        });
     }
     parts.extend(side.date.clone());
     let label = flat(&side.label());
@@ -454,4 +461,25 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_working_tree_says_edits_only_when_it_has_them() {
+        let tree = |dirty| Side {
+            worktree: true,
+            head: Some("0123456789abcdef".into()),
+            date: Some("2025-01-02".into()),
+            dirty,
+            ..Side::default()
+        };
+        assert_eq!(describe(&tree(true)), "the working tree (HEAD 0123456 + edits, 2025-01-02)");
+        assert_eq!(describe(&tree(false)), "the working tree (clean at HEAD 0123456, 2025-01-02)");
+        let commit = Side { rev: Some("v0.2".into()), commit: Some("fedcba9876543210".into()), ..Side::default() };
+        assert_eq!(describe(&commit), "v0.2 (fedcba9)");
+        assert_eq!(describe(&Side { worktree: true, dirty: true, ..Side::default() }), "the working tree");
+    }
 }
