@@ -98,6 +98,7 @@ pub struct Diff {
     /// The process, template, analysis introduction and bibliography.
     pub documents: DocChanges,
     /// Threats that a change of the template or scales leaves invalid in the new revision.
+    /// Reports show them right after the template's changes, which cause them.
     pub invalidated: Vec<Invalidated>,
 }
 

@@ -450,8 +450,6 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
             out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
         }
     }
-    records("Analysis", &docs.analysis, &st, &mut out);
-    records("References", &docs.references, &st, &mut out);
     if !d.invalidated.is_empty() {
         out.push_str(&format!("\n{}\n", st.bold("Threats the new template or scales leave invalid")));
         for i in &d.invalidated {
@@ -460,11 +458,16 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
             }
         }
     }
+    records("Analysis", &docs.analysis, &st, &mut out);
+    records("References", &docs.references, &st, &mut out);
     out
 }
 
 #[cfg(test)]
 mod tests {
+    use sigdoc_diff::{Invalidated, Item, ItemChange, ItemChanges, Markup, Prose};
+    use sigdoc_model::ApproachPart;
+
     use super::*;
 
     #[test]
@@ -481,5 +484,68 @@ mod tests {
         let commit = Side { rev: Some("v0.2".into()), commit: Some("fedcba9876543210".into()), ..Side::default() };
         assert_eq!(describe(&commit), "v0.2 (fedcba9)");
         assert_eq!(describe(&Side { worktree: true, dirty: true, ..Side::default() }), "the working tree");
+    }
+
+    #[test]
+    fn approach_parts_are_titled_in_the_diff_s_order() {
+        let part = |p| ItemPart::Approach(p);
+        let items = ItemChanges {
+            added: vec![Item {
+                index: 1,
+                parts: vec![
+                    (part(ApproachPart::Approach), "Pin keys.".into()),
+                    (part(ApproachPart::ImplementationIssues), "Deployment.".into()),
+                ],
+            }],
+            removed: Vec::new(),
+            changed: vec![ItemChange {
+                old_index: 0,
+                new_index: 0,
+                parts: vec![
+                    (part(ApproachPart::Approach), Prose::compare("Check.", "Check.", Markup::Markdown)),
+                    (part(ApproachPart::ImplementationIssues), Prose::compare("Cost.", "Low Cost.", Markup::Markdown)),
+                ],
+            }],
+        };
+        let f = FieldDiff {
+            key: "potential_approaches".into(),
+            kind: "approaches".into(),
+            label: "Potential approaches".into(),
+            old: Value::Null,
+            new: Value::Null,
+            detail: Some(Detail::Items { items }),
+        };
+        let lines = field_lines(&f, &Style::new(false));
+        assert_eq!(
+            lines,
+            [
+                "+ #2 Approach: Pin keys.; Implementation issues: Deployment.",
+                "~ #1: Implementation issues: {+Low+} Cost."
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_threats_follow_the_template_changes_that_cause_them() {
+        let mut report = Report::default();
+        report.diff.documents.template.changed.push(RecordChange {
+            what: "gap: required".into(),
+            old: false.into(),
+            new: true.into(),
+            prose: None,
+        });
+        report.diff.documents.analysis.push(RecordChange {
+            what: "title".into(),
+            old: "A".into(),
+            new: "B".into(),
+            prose: Some(Prose::compare("A", "B", Markup::Plain)),
+        });
+        report.diff.invalidated.push(Invalidated { id: "t".into(), reasons: vec!["it lacks a gap".into()] });
+        let text = human(&report, false);
+        let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {text}"));
+        assert!(at("Template") < at("leave invalid"), "{text}");
+        assert!(at("    t: it lacks a gap") < at("Analysis"), "{text}");
+        assert!(text.contains("    gap: required: false → true\n"), "{text}");
+        assert!(text.contains("    title: [-A-]{+B+}\n"), "{text}");
     }
 }
