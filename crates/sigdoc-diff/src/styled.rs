@@ -558,11 +558,22 @@ mod tests {
     fn long_markdown_is_compared_block_by_block_then_word_by_word() {
         let paragraph = |i: usize| format!("Paragraph {i} has *several* words that stay the same.\n\n");
         let old: String = (0..2_500).map(paragraph).collect();
-        let new = old.replace("Paragraph 1200 has", "Paragraph 1200 now has");
+        // Changed near both ends and in the middle, so that what lies between the common
+        // ends is above the limit.
+        let new = old
+            .replacen("Paragraph 0 has", "Paragraph 0 first has", 1)
+            .replace("Paragraph 1200 has", "Paragraph 1200 now has")
+            .replace("Paragraph 2499 has", "Paragraph 2499 last has");
         let got = runs(&old, &new, Markup::Markdown);
-        let changes: Vec<&Run> =
-            got.iter().filter(|r| matches!(r, Run::Words { op, .. } if *op != Op::Equal)).collect();
-        assert_eq!(changes, [&Run::Words { op: Op::Insert, style: Style::default(), text: "now".into() }]);
+        let changes: Vec<&str> = got
+            .iter()
+            .filter_map(|r| match r {
+                Run::Words { op: Op::Insert, text, .. } => Some(text.as_str()),
+                Run::Words { op: Op::Delete, .. } => Some("deleted"),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(changes, ["first", "now", "last"]);
     }
 
     /// Markdown made of pieces that open and close styles, blocks and lists.

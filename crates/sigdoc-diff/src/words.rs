@@ -238,17 +238,25 @@ mod tests {
 
     #[test]
     fn long_texts_diff_by_lines_then_words() {
-        // Two words a line: above the limit in words, within it in lines.
-        let mut old: String = (0..engine::TOKEN_LIMIT * 3 / 10).map(|i| format!("line {i}\n")).collect();
-        let mut new = old.clone();
-        new = new.replace("line 500\n", "line five hundred\n");
-        old.push_str("tail\n");
-        new.push_str("tail\n");
+        // Two words a line, changed near both ends and in the middle: above the limit in
+        // words between the common ends, within it in lines.
+        let old: String = (0..engine::TOKEN_LIMIT * 3 / 10).map(|i| format!("line {i}\n")).collect();
+        let new = old.replacen("line 0\n", "line zero\n", 1).replace("line 500\n", "line five hundred\n");
+        let (old, new) = (format!("{old}tail\n"), format!("{new}end\n"));
         let d = diff_words(&old, &new);
         assert!(side(&d, false) == old && side(&d, true) == new, "the sides do not rebuild");
-        let changes: Vec<&Segment> = d.iter().filter(|s| s.op != Op::Equal).collect();
-        assert_eq!(changes.len(), 2, "{changes:?}");
-        assert_eq!(changes[0].text, "500");
-        assert_eq!(changes[1].text, "five hundred");
+        let changes: Vec<(Op, &str)> =
+            d.iter().filter(|s| s.op != Op::Equal).map(|s| (s.op, s.text.as_str())).collect();
+        assert_eq!(
+            changes,
+            [
+                (Op::Delete, "0"),
+                (Op::Insert, "zero"),
+                (Op::Delete, "500"),
+                (Op::Insert, "five hundred"),
+                (Op::Delete, "tail"),
+                (Op::Insert, "end")
+            ]
+        );
     }
 }
