@@ -248,7 +248,6 @@ impl Reader {
             Tag::Paragraph | Tag::BlockQuote(_) | Tag::CodeBlock(_) | Tag::Table(_) => {
                 self.block_end();
             }
-            Tag::TableCell => self.pending_space = true,
             _ => {}
         }
     }
@@ -495,6 +494,17 @@ mod tests {
         let text: Vec<&str> = got.iter().map(|(_, t, _)| t.as_str()).collect();
         assert_eq!(text.concat(), "a bc dafter", "{got:?}");
         assert_eq!(got.iter().filter(|(op, ..)| op == "break").count(), 2, "after each row: {got:?}");
+    }
+
+    #[test]
+    fn nested_lists_number_their_own_items_and_blocks_in_items_start_a_line() {
+        let inserted = |new: &str| -> Vec<String> {
+            runs_of("", new).into_iter().filter(|(op, ..)| op == "insert").map(|(_, text, _)| text).collect()
+        };
+        assert_eq!(inserted("1. a\n   - x\n2. b\n"), ["1. a", "• x", "2. b"]);
+        assert_eq!(inserted("- a\n  1. x\n- b\n"), ["• a", "1. x", "• b"]);
+        assert_eq!(inserted("- text\n  > quote\n"), ["• text", "quote"]);
+        assert_eq!(inserted("- text\n\n      code\n"), ["• text", "code"]);
     }
 
     #[test]
