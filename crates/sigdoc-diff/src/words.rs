@@ -61,7 +61,10 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
         push(&mut out, Op::Equal, old);
         return out;
     }
-    let (a, b) = (tokenize(old), tokenize(new));
+    // Leading whitespace is spacing too: kept, as the new revision has it.
+    let (old, new_words) = (old.trim_start(), new.trim_start());
+    push(&mut out, Op::Equal, &new[..new.len() - new_words.len()]);
+    let (a, b) = (tokenize(old), tokenize(new_words));
     let (mut del, mut ins) = (String::new(), String::new());
     let join = |t: &[Word<'_>]| t.iter().map(|t| t.text).collect::<String>();
     for s in engine::compare_by_chunks(&a, &b) {
@@ -118,7 +121,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
         let ws = c.is_whitespace();
         if ws && !in_space {
             word_end = i;
-        } else if !ws && in_space && i > 0 {
+        } else if !ws && in_space {
             out.push(Word { word: &text[start..word_end], text: &text[start..i] });
             start = i;
         }
@@ -205,6 +208,18 @@ mod tests {
         assert_eq!(render(&d), "keep [-not -]this");
         let d = diff_words("keep this", "keep also this");
         assert_eq!(render(&d), "keep {+also+} this");
+        let d = diff_words("one  two\n\n  three ", "one two three");
+        assert!(!has_changes(&d), "runs of whitespace are spacing too: {d:?}");
+    }
+
+    #[test]
+    fn runs_of_the_same_kind_are_one_segment() {
+        let seg = |op, text: &str| Segment { op, text: text.into() };
+        let d = diff_words("a b c", "a x c");
+        assert_eq!(d, [seg(Op::Equal, "a "), seg(Op::Delete, "b"), seg(Op::Insert, "x"), seg(Op::Equal, " c")]);
+        assert_eq!(diff_words(" lead", "lead"), [seg(Op::Equal, "lead")]);
+        assert_eq!(diff_words("lead", "\n lead"), [seg(Op::Equal, "\n lead")]);
+        assert_eq!(diff_words(" gone", "  "), [seg(Op::Equal, "  "), seg(Op::Delete, "gone")]);
     }
 
     #[test]
