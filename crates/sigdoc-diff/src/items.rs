@@ -354,6 +354,35 @@ mod tests {
     }
 
     #[test]
+    fn replaced_items_pair_in_order_after_kept_ones() {
+        let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let old = list(&["kept one", "kept two", "alpha beta gamma", "delta epsilon zeta"]);
+        let new = list(&["kept one", "kept two", "alpha beta gamma eta", "delta epsilon zeta theta"]);
+        let d = diff_list(&old, &new);
+        let pairs: Vec<(usize, usize)> = d.changed.iter().map(|c| (c.old_index, c.new_index)).collect();
+        assert_eq!(pairs, [(2, 2), (3, 3)], "{d:?}");
+        assert!(d.added.is_empty() && d.removed.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn any_one_change_makes_item_changes_non_empty() {
+        let one = vec!["one".to_owned()];
+        let reworded = vec!["one more".to_owned()];
+        for (old, new, what) in [(&[][..], &one[..], "added"), (&one, &[], "removed"), (&one, &reworded, "changed")] {
+            assert!(!diff_list(old, new).is_empty(), "{what}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_reference_is_matched_by_occurrence() {
+        let old = vec![refuse("RFC 6120", None), refuse("RFC 6120", Some("again"))];
+        let d = diff_references(&old, &old[..1]);
+        assert_eq!(d.removed, [refuse("RFC 6120", Some("again"))]);
+        assert!(d.added.is_empty() && d.notes_changed.is_empty(), "{d:?}");
+        assert!(!d.is_empty());
+    }
+
+    #[test]
     fn list_items_inserted_in_the_middle() {
         let old = vec!["one".to_owned(), "three".into()];
         let new = vec!["one".to_owned(), "two".into(), "three".into()];

@@ -91,14 +91,10 @@ impl TreeDiff {
 
 /// A cost as the documents write it: `5`, not `5.0`; `unknown` when not estimated.
 ///
-/// Costs are numbers that YAML may write as `1` or `1.0`: both show alike.
+/// Costs are numbers that YAML may write as `1` or `1.0`: both show alike, as `f64`'s
+/// `Display` writes whole numbers without a fraction and never in exponent form.
 pub fn format_cost(cost: Option<f64>) -> String {
-    match cost {
-        // Below 1e15 every whole number prints exactly without a fraction.
-        Some(c) if c.fract() == 0.0 && c.abs() < 1e15 => format!("{c:.0}"),
-        Some(c) => c.to_string(),
-        None => "unknown".into(),
-    }
+    cost.map_or_else(|| "unknown".to_owned(), |c| c.to_string())
 }
 
 /// Nodes by their match key: the goals below the root (so that a reworded root goal is
@@ -260,5 +256,25 @@ mod tests {
         let d = diff_trees(Some(&new), Some(&new));
         assert!(d.is_empty());
         assert!(diff_trees(None, None).is_empty());
+    }
+
+    #[test]
+    fn any_one_change_makes_a_tree_diff_non_empty() {
+        let tree = node("r", Gate::Or, vec![leaf("a", 1.0), leaf("b", 2.0)]);
+        let mut dearer = tree.clone();
+        dearer.children[1].cost = Some(3.0);
+        let mut more = tree.clone();
+        more.children.push(leaf("c", 5.0));
+        for (old, new, what) in [(&tree, &more, "added"), (&more, &tree, "removed"), (&tree, &dearer, "changed")] {
+            let d = diff_trees(Some(old), Some(new));
+            assert!(!d.is_empty(), "{what}: {d:?}");
+            assert!(!d.cheapest.changed, "{what}: the cheapest attack stays a for 1");
+        }
+        let mut cheaper = tree.clone();
+        cheaper.children[1].cost = Some(0.5);
+        cheaper.children[1].goal = "b".into();
+        let mut d = diff_trees(Some(&tree), Some(&cheaper));
+        d.changed.clear();
+        assert!(d.cheapest.changed && !d.is_empty(), "the cheapest attack alone: {d:?}");
     }
 }
