@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sigdoc_model::{Deliverables, DocMeta, Field, FieldKind, FieldValue, Process, References, Template};
 
-use crate::words::{Segment, diff_words};
+use crate::styled::Markup;
+use crate::words::Prose;
 
 /// One item of a document that differs: a metadata key, a scale level, a matrix cell, a
 /// reference, a field attribute or the prose.
@@ -19,13 +20,9 @@ pub struct RecordChange {
     pub old: Value,
     /// The new value as data (`null`: absent).
     pub new: Value,
-    /// For prose, the word diff.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub words: Option<Vec<Segment>>,
-    /// Whether the documents show the text as Markdown (prose, abstracts, guidance)
-    /// rather than as it is (titles, labels), so that a report can show it the same way.
-    #[serde(skip)]
-    pub markdown: bool,
+    /// For prose, the texts compared (JSON: `words`, the source word runs).
+    #[serde(flatten)]
+    pub prose: Option<Prose>,
 }
 
 /// What changed in the template.
@@ -79,30 +76,24 @@ pub struct Invalidated {
 
 fn record(out: &mut Vec<RecordChange>, what: impl Into<String>, old: Value, new: Value) {
     if old != new {
-        out.push(RecordChange { what: what.into(), old, new, words: None, markdown: false });
+        out.push(RecordChange { what: what.into(), old, new, prose: None });
     }
 }
 
-/// Text the documents show as it is.
-const PLAIN: bool = false;
-/// Text the documents show as Markdown.
-const MARKDOWN: bool = true;
-
-fn prose(out: &mut Vec<RecordChange>, what: impl Into<String>, old: &str, new: &str, markdown: bool) {
+fn prose(out: &mut Vec<RecordChange>, what: impl Into<String>, old: &str, new: &str, markup: Markup) {
     if old != new {
         out.push(RecordChange {
             what: what.into(),
             old: json!(old),
             new: json!(new),
-            words: Some(diff_words(old, new)),
-            markdown,
+            prose: Some(Prose::compare(old, new, markup)),
         });
     }
 }
 
 fn meta(out: &mut Vec<RecordChange>, old: &DocMeta, new: &DocMeta) {
-    prose(out, "title", &old.title, &new.title, PLAIN);
-    prose(out, "abstract", &old.abstract_, &new.abstract_, MARKDOWN);
+    prose(out, "title", &old.title, &new.title, Markup::Plain);
+    prose(out, "abstract", &old.abstract_, &new.abstract_, Markup::Markdown);
     record(out, "status", json!(old.status), json!(new.status));
     record(out, "type", json!(old.doc_type), json!(new.doc_type));
     let names = |m: &DocMeta| m.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
@@ -112,7 +103,7 @@ fn meta(out: &mut Vec<RecordChange>, old: &DocMeta, new: &DocMeta) {
 fn process(old: &Process, new: &Process) -> Vec<RecordChange> {
     let mut out = Vec::new();
     meta(&mut out, &old.doc.meta, &new.doc.meta);
-    prose(&mut out, "prose", &old.doc.body.text, &new.doc.body.text, MARKDOWN);
+    prose(&mut out, "prose", &old.doc.body.text, &new.doc.body.text, Markup::Markdown);
     let scales: BTreeSet<&String> = old.scales.keys().chain(new.scales.keys()).collect();
     for scale in scales {
         let (a, b) = (old.scales.get(scale), new.scales.get(scale));
@@ -158,7 +149,7 @@ fn process(old: &Process, new: &Process) -> Vec<RecordChange> {
 fn template(old: &Template, new: &Template) -> TemplateChanges {
     let mut out = TemplateChanges::default();
     meta(&mut out.document, &old.meta, &new.meta);
-    prose(&mut out.document, "introduction", &old.intro.text, &new.intro.text, MARKDOWN);
+    prose(&mut out.document, "introduction", &old.intro.text, &new.intro.text, Markup::Markdown);
     for f in &new.fields {
         let Some(o) = old.field(&f.key) else {
             out.added.push(f.clone());
@@ -166,10 +157,10 @@ fn template(old: &Template, new: &Template) -> TemplateChanges {
         };
         let c = &mut out.changed;
         let key = &f.key;
-        prose(c, format!("{key}: label"), &o.label, &f.label, PLAIN);
+        prose(c, format!("{key}: label"), &o.label, &f.label, Markup::Plain);
         record(c, format!("{key}: kind"), json!(o.kind.describe()), json!(f.kind.describe()));
         record(c, format!("{key}: required"), json!(o.required), json!(f.required));
-        prose(c, format!("{key}: guidance"), &o.guidance, &f.guidance, MARKDOWN);
+        prose(c, format!("{key}: guidance"), &o.guidance, &f.guidance, Markup::Markdown);
     }
     out.removed = old.fields.iter().filter(|f| new.field(&f.key).is_none()).cloned().collect();
     let order = |t: &Template| t.fields.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
@@ -193,7 +184,7 @@ fn references(old: &References, new: &References) -> Vec<RecordChange> {
 pub(crate) fn diff_documents(old: &Deliverables, new: &Deliverables) -> DocChanges {
     let mut analysis = Vec::new();
     meta(&mut analysis, &old.analysis.meta, &new.analysis.meta);
-    prose(&mut analysis, "introduction", &old.analysis.body.text, &new.analysis.body.text, MARKDOWN);
+    prose(&mut analysis, "introduction", &old.analysis.body.text, &new.analysis.body.text, Markup::Markdown);
     DocChanges {
         process: process(&old.process, &new.process),
         template: template(&old.template, &new.template),

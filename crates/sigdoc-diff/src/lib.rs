@@ -8,7 +8,9 @@
 //! too, and threats that a template change leaves invalid are named.
 
 mod documents;
+mod engine;
 mod items;
+mod styled;
 mod threat;
 mod tree;
 mod words;
@@ -17,10 +19,11 @@ use serde::Serialize;
 use sigdoc_model::Deliverables;
 
 pub use documents::{DocChanges, Invalidated, RecordChange, TemplateChanges};
-pub use items::{Item, ItemChange, ItemChanges, NoteChange, RefChanges};
+pub use items::{Item, ItemChange, ItemChanges, ItemPart, NoteChange, RefChanges};
+pub use styled::{Markup, Run, Style};
 pub use threat::{Detail, FieldDiff, ThreatDiff, ThreatSummary};
-pub use tree::{AttrChange, Cheapest, CheapestChange, NodeChange, NodeInfo, TreeDiff};
-pub use words::{Op, Segment, diff_words, has_changes, side};
+pub use tree::{AttrChange, Cheapest, CheapestChange, NodeChange, NodeInfo, TreeDiff, format_cost};
+pub use words::{Op, Prose, Segment, diff_words, has_changes, side};
 
 /// One of the two revisions compared, as the command line resolved it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -37,6 +40,9 @@ pub struct Side {
     pub worktree: bool,
     /// For the working tree, the commit HEAD points at.
     pub head: Option<String>,
+    /// For the working tree, whether a file of the documents differs from HEAD: without
+    /// uncommitted edits it holds exactly HEAD's documents, and reports say so.
+    pub dirty: bool,
 }
 
 impl Side {
@@ -92,6 +98,7 @@ pub struct Diff {
     /// The process, template, analysis introduction and bibliography.
     pub documents: DocChanges,
     /// Threats that a change of the template or scales leaves invalid in the new revision.
+    /// Reports show them right after the template's changes, which cause them.
     pub invalidated: Vec<Invalidated>,
 }
 

@@ -5,8 +5,9 @@ use serde_json::{Value, json};
 use sigdoc_model::{Deliverables, Field, FieldKind, FieldValue, STATUS_KEY, Template, Threat};
 
 use crate::items::{ItemChanges, RefChanges, diff_approaches, diff_list, diff_references};
+use crate::styled::Markup;
 use crate::tree::{TreeDiff, diff_trees};
-use crate::words::{Segment, diff_words, has_changes};
+use crate::words::Prose;
 
 /// An added or removed threat, for overviews.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,11 +30,8 @@ impl ThreatSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Detail {
-    /// Text and Markdown: the word diff.
-    Words {
-        /// Kept, deleted and inserted runs.
-        words: Vec<Segment>,
-    },
+    /// Text and Markdown: the prose compared (JSON: `words`, the source word runs).
+    Words(Prose),
     /// Approaches and lists: items added, removed, reworded.
     Items {
         /// The item changes.
@@ -138,16 +136,15 @@ fn detail(kind: &FieldKind, a: Option<&FieldValue>, b: Option<&FieldValue>) -> O
         v?.text()
     }
     Some(match kind {
-        FieldKind::Text | FieldKind::Markdown => match (text(a), text(b)) {
-            (Some(x), Some(y)) => {
-                let words = diff_words(x, y);
-                if !has_changes(&words) {
-                    return None;
-                }
-                Some(Detail::Words { words })
+        FieldKind::Text | FieldKind::Markdown => {
+            let markup = if *kind == FieldKind::Markdown { Markup::Markdown } else { Markup::Plain };
+            let prose = Prose::compare(text(a).unwrap_or(""), text(b).unwrap_or(""), markup);
+            // Both present and the same words: spacing alone is no change.
+            if text(a).is_some() && text(b).is_some() && !prose.has_changes() {
+                return None;
             }
-            (x, y) => Some(Detail::Words { words: diff_words(x.unwrap_or(""), y.unwrap_or("")) }),
-        },
+            Some(Detail::Words(prose))
+        }
         FieldKind::References => {
             let list = |v: Option<&FieldValue>| match v {
                 Some(V::References(r)) => r.clone(),
@@ -235,7 +232,7 @@ pub(crate) fn diff_threat(a: &Threat, old: &Deliverables, b: &Threat, new: &Deli
             label: "Reason for the priority".into(),
             old: json!(a.priority_reason),
             new: json!(b.priority_reason),
-            detail: Some(Detail::Words { words: diff_words(x, y) }),
+            detail: Some(Detail::Words(Prose::compare(x, y, Markup::Markdown))),
         });
     }
     if fields.is_empty() {

@@ -89,6 +89,12 @@ impl TreeDiff {
     }
 }
 
+/// A node's cost as the documents write it ([`sigdoc_model::format_cost`]); `unknown`
+/// when not estimated.
+pub fn format_cost(cost: Option<f64>) -> String {
+    cost.map_or_else(|| "unknown".to_owned(), sigdoc_model::format_cost)
+}
+
 /// Nodes by their match key: the goals below the root (so that a reworded root goal is
 /// a change of the root, not a new tree), with `#2`, `#3` for repeated sibling goals.
 fn flatten(root: &AttackNode) -> Vec<(Vec<String>, NodeInfo)> {
@@ -224,6 +230,18 @@ mod tests {
     }
 
     #[test]
+    fn costs_are_written_as_the_documents_write_them() {
+        assert_eq!(format_cost(Some(5.0)), "5");
+        assert_eq!(format_cost(Some(-3.0)), "-3");
+        assert_eq!(format_cost(Some(0.5)), "0.5");
+        assert_eq!(format_cost(Some(999_999_999_999_999.0)), "999999999999999");
+        assert_eq!(format_cost(Some(1e15)), "1000000000000000");
+        assert_eq!(format_cost(Some(1e300)), 1e300.to_string());
+        assert_eq!(format_cost(Some(f64::INFINITY)), "inf");
+        assert_eq!(format_cost(None), "unknown");
+    }
+
+    #[test]
     fn repeated_goals_and_missing_trees() {
         let old = node("r", Gate::Or, vec![leaf("x", 1.0), leaf("x", 2.0)]);
         let new = node("r", Gate::Or, vec![leaf("x", 1.0)]);
@@ -236,5 +254,25 @@ mod tests {
         let d = diff_trees(Some(&new), Some(&new));
         assert!(d.is_empty());
         assert!(diff_trees(None, None).is_empty());
+    }
+
+    #[test]
+    fn any_one_change_makes_a_tree_diff_non_empty() {
+        let tree = node("r", Gate::Or, vec![leaf("a", 1.0), leaf("b", 2.0)]);
+        let mut dearer = tree.clone();
+        dearer.children[1].cost = Some(3.0);
+        let mut more = tree.clone();
+        more.children.push(leaf("c", 5.0));
+        for (old, new, what) in [(&tree, &more, "added"), (&more, &tree, "removed"), (&tree, &dearer, "changed")] {
+            let d = diff_trees(Some(old), Some(new));
+            assert!(!d.is_empty(), "{what}: {d:?}");
+            assert!(!d.cheapest.changed, "{what}: the cheapest attack stays a for 1");
+        }
+        let mut cheaper = tree.clone();
+        cheaper.children[1].cost = Some(0.5);
+        cheaper.children[1].goal = "b".into();
+        let mut d = diff_trees(Some(&tree), Some(&cheaper));
+        d.changed.clear();
+        assert!(d.cheapest.changed && !d.is_empty(), "the cheapest attack alone: {d:?}");
     }
 }

@@ -1,7 +1,10 @@
-//! Word-level diffs of prose, as a sequence of kept, deleted and inserted runs.
+//! Word-level diffs of prose: the source's words as kept, deleted and inserted runs, and
+//! a change of prose with both its source words and the words a reader sees.
 
 use serde::Serialize;
-use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
+
+use crate::engine;
+use crate::styled::{Markup, Run, runs};
 
 /// What happened to a run of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -24,68 +27,92 @@ pub struct Segment {
     pub text: String,
 }
 
-/// Above this many tokens on both sides together, prose is compared line by line first:
-/// Myers' algorithm is O((N+M)·D), and a wholesale rewrite of a megabyte file must not
-/// take minutes.
-const WORD_LIMIT: usize = 20_000;
+/// A change of prose, compared two ways by the one engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prose {
+    /// The source's words, Markdown syntax included: what JSON carries and terminals show.
+    pub words: Vec<Segment>,
+    /// What a reader of the documents sees (for Markdown, styled words and block ends),
+    /// for reports that typeset the change. Not part of the JSON.
+    #[serde(skip)]
+    pub shown: Vec<Run>,
+}
 
-/// Above this many lines, a rewrite is shown as the old text deleted and the new inserted.
-const LINE_LIMIT: usize = 20_000;
+impl Prose {
+    /// Compares two texts written in `markup`.
+    pub fn compare(old: &str, new: &str, markup: Markup) -> Prose {
+        Prose { words: diff_words(old, new), shown: runs(old, new, markup) }
+    }
+
+    /// Whether any word changed (spacing alone is no change).
+    pub fn has_changes(&self) -> bool {
+        has_changes(&self.words)
+    }
+}
 
 /// The word-level diff of two texts; equal texts give one `Equal` run (or none if empty).
 ///
 /// Dropping every `Delete` run gives `new` exactly; dropping every `Insert` run gives
 /// `old` up to whitespace (kept words carry the new spacing, so re-wrapping is no change).
+/// Long texts are compared line by line first (see [`engine::compare_by_chunks`]).
 pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     if old == new {
         push(&mut out, Op::Equal, old);
         return out;
     }
-    if tokens(old) + tokens(new) <= WORD_LIMIT {
-        words_into(&mut out, old, new);
-    } else if old.lines().count() + new.lines().count() <= LINE_LIMIT {
-        // Lines first, then words inside each changed stretch that is small enough.
-        let lines = TextDiff::configure().algorithm(Algorithm::Myers).diff_lines(old, new);
-        let (mut deleted, mut inserted) = (String::new(), String::new());
-        for change in lines.iter_all_changes() {
-            match change.tag() {
-                ChangeTag::Equal => {
-                    flush(&mut out, &mut deleted, &mut inserted);
-                    push(&mut out, Op::Equal, change.value());
-                }
-                ChangeTag::Delete => deleted.push_str(change.value()),
-                ChangeTag::Insert => inserted.push_str(change.value()),
-            }
+    // Leading whitespace is spacing too: kept, as the new revision has it.
+    let (old, new_words) = (old.trim_start(), new.trim_start());
+    push(&mut out, Op::Equal, &new[..new.len() - new_words.len()]);
+    let (a, b) = (tokenize(old), tokenize(new_words));
+    let (mut del, mut ins) = (String::new(), String::new());
+    let join = |t: &[Word<'_>]| t.iter().map(|t| t.text).collect::<String>();
+    for s in engine::compare_by_chunks(&a, &b) {
+        if s.kept {
+            change(&mut out, &mut del, &mut ins);
+            // Kept words are shown with the new revision's spacing.
+            push(&mut out, Op::Equal, &join(&b[s.new]));
+        } else {
+            del.push_str(&join(&a[s.old]));
+            ins.push_str(&join(&b[s.new]));
         }
-        flush(&mut out, &mut deleted, &mut inserted);
-    } else {
-        push(&mut out, Op::Delete, old);
-        push(&mut out, Op::Insert, new);
     }
+    change(&mut out, &mut del, &mut ins);
     out
-}
-
-/// Emits a changed stretch of lines: word by word when small, else whole.
-fn flush(out: &mut Vec<Segment>, deleted: &mut String, inserted: &mut String) {
-    if tokens(deleted) + tokens(inserted) <= WORD_LIMIT {
-        words_into(out, deleted, inserted);
-    } else {
-        push(out, Op::Delete, deleted);
-        push(out, Op::Insert, inserted);
-    }
-    deleted.clear();
-    inserted.clear();
 }
 
 /// A word and the whitespace after it; words are compared without their whitespace, so
 /// that re-wrapping a paragraph is no change.
-struct Token<'a> {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word<'a> {
     word: &'a str,
     text: &'a str,
 }
 
-fn tokenize(text: &str) -> Vec<Token<'_>> {
+impl PartialEq for Word<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.word == other.word
+    }
+}
+
+impl Eq for Word<'_> {}
+
+impl std::hash::Hash for Word<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.word.hash(state);
+    }
+}
+
+impl engine::Token for Word<'_> {
+    /// Long texts are compared by lines first.
+    fn ends_chunk(&self) -> bool {
+        self.text.contains('\n')
+    }
+}
+
+/// The words of a text, each with the whitespace after it (a leading run of whitespace
+/// is a word of its own, empty).
+pub(crate) fn tokenize(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut in_space = text.starts_with(char::is_whitespace);
@@ -94,41 +121,17 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
         let ws = c.is_whitespace();
         if ws && !in_space {
             word_end = i;
-        } else if !ws && in_space && i > 0 {
-            out.push(Token { word: &text[start..word_end], text: &text[start..i] });
+        } else if !ws && in_space {
+            out.push(Word { word: &text[start..word_end], text: &text[start..i] });
             start = i;
         }
         in_space = ws;
     }
     if start < text.len() {
         let end = if in_space { word_end } else { text.len() };
-        out.push(Token { word: &text[start..end.max(start)], text: &text[start..] });
+        out.push(Word { word: &text[start..end.max(start)], text: &text[start..] });
     }
     out
-}
-
-fn words_into(out: &mut Vec<Segment>, old: &str, new: &str) {
-    let (a, b) = (tokenize(old), tokenize(new));
-    let ka: Vec<&str> = a.iter().map(|t| t.word).collect();
-    let kb: Vec<&str> = b.iter().map(|t| t.word).collect();
-    let (mut del, mut ins) = (String::new(), String::new());
-    let join = |t: &[Token<'_>]| t.iter().map(|t| t.text).collect::<String>();
-    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-        match op {
-            DiffOp::Equal { new_index, len, .. } => {
-                change(out, &mut del, &mut ins);
-                // Kept words are shown with the new revision's spacing.
-                push(out, Op::Equal, &join(&b[new_index..new_index + len]));
-            }
-            DiffOp::Delete { old_index, old_len, .. } => del.push_str(&join(&a[old_index..old_index + old_len])),
-            DiffOp::Insert { new_index, new_len, .. } => ins.push_str(&join(&b[new_index..new_index + new_len])),
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                del.push_str(&join(&a[old_index..old_index + old_len]));
-                ins.push_str(&join(&b[new_index..new_index + new_len]));
-            }
-        }
-    }
-    change(out, &mut del, &mut ins);
 }
 
 /// Emits one change, deletion first, reading like `git diff --word-diff`: the space after
@@ -158,20 +161,6 @@ fn push(out: &mut Vec<Segment>, op: Op, text: &str) {
         Some(last) if last.op == op => last.text.push_str(text),
         _ => out.push(Segment { op, text: text.to_owned() }),
     }
-}
-
-/// The number of word and whitespace tokens, as the word diff sees them.
-fn tokens(text: &str) -> usize {
-    let mut n = 0;
-    let mut prev: Option<bool> = None;
-    for c in text.chars() {
-        let ws = c.is_whitespace();
-        if prev != Some(ws) {
-            n += 1;
-            prev = Some(ws);
-        }
-    }
-    n
 }
 
 /// The text of one side: `old` keeps equal and deleted runs, `new` equal and inserted.
@@ -219,6 +208,18 @@ mod tests {
         assert_eq!(render(&d), "keep [-not -]this");
         let d = diff_words("keep this", "keep also this");
         assert_eq!(render(&d), "keep {+also+} this");
+        let d = diff_words("one  two\n\n  three ", "one two three");
+        assert!(!has_changes(&d), "runs of whitespace are spacing too: {d:?}");
+    }
+
+    #[test]
+    fn runs_of_the_same_kind_are_one_segment() {
+        let seg = |op, text: &str| Segment { op, text: text.into() };
+        let d = diff_words("a b c", "a x c");
+        assert_eq!(d, [seg(Op::Equal, "a "), seg(Op::Delete, "b"), seg(Op::Insert, "x"), seg(Op::Equal, " c")]);
+        assert_eq!(diff_words(" lead", "lead"), [seg(Op::Equal, "lead")]);
+        assert_eq!(diff_words("lead", "\n lead"), [seg(Op::Equal, "\n lead")]);
+        assert_eq!(diff_words(" gone", "  "), [seg(Op::Equal, "  "), seg(Op::Delete, "gone")]);
     }
 
     #[test]
@@ -242,21 +243,35 @@ mod tests {
         let started = std::time::Instant::now();
         let d = diff_words(&old, &new);
         assert!(started.elapsed().as_secs() < 5, "took {:?}", started.elapsed());
-        assert!(side(&d, false) == old && side(&d, true) == new, "the sides do not rebuild");
+        assert!(side(&d, true) == new, "the new side does not rebuild");
+        let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        assert!(words(&side(&d, false)) == words(&old), "the old side's words do not rebuild");
+        // Too long to compare word by word, and one line against thirty thousand: one change.
+        let ops: Vec<Op> = d.iter().map(|s| s.op).collect();
+        assert_eq!(ops, [Op::Delete, Op::Insert, Op::Equal]);
     }
 
     #[test]
     fn long_texts_diff_by_lines_then_words() {
-        let mut old: String = (0..6_000).map(|i| format!("line {i}\n")).collect();
-        let mut new = old.clone();
-        new = new.replace("line 500\n", "line five hundred\n");
-        old.push_str("tail\n");
-        new.push_str("tail\n");
+        // Two words a line, changed near both ends and in the middle: above the limit in
+        // words between the common ends, within it in lines.
+        let old: String = (0..engine::TOKEN_LIMIT * 3 / 10).map(|i| format!("line {i}\n")).collect();
+        let new = old.replacen("line 0\n", "line zero\n", 1).replace("line 500\n", "line five hundred\n");
+        let (old, new) = (format!("{old}tail\n"), format!("{new}end\n"));
         let d = diff_words(&old, &new);
         assert!(side(&d, false) == old && side(&d, true) == new, "the sides do not rebuild");
-        let changes: Vec<&Segment> = d.iter().filter(|s| s.op != Op::Equal).collect();
-        assert_eq!(changes.len(), 2, "{changes:?}");
-        assert_eq!(changes[0].text, "500");
-        assert_eq!(changes[1].text, "five hundred");
+        let changes: Vec<(Op, &str)> =
+            d.iter().filter(|s| s.op != Op::Equal).map(|s| (s.op, s.text.as_str())).collect();
+        assert_eq!(
+            changes,
+            [
+                (Op::Delete, "0"),
+                (Op::Insert, "zero"),
+                (Op::Delete, "500"),
+                (Op::Insert, "five hundred"),
+                (Op::Delete, "tail"),
+                (Op::Insert, "end")
+            ]
+        );
     }
 }

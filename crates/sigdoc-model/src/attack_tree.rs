@@ -62,6 +62,15 @@ pub struct Evaluation {
     pub cheapest: Vec<Vec<usize>>,
 }
 
+/// A cost as the documents write it: `5`, not `5.0`; `2.5`; never with an exponent.
+///
+/// Costs are numbers that YAML may write as `1` or `1.0`: both show alike, as `f64`'s
+/// `Display` writes whole numbers without a fraction and never in exponent form. Every
+/// presenter (PDF, terminal, JSON report) words a cost through this one function.
+pub fn format_cost(cost: f64) -> String {
+    cost.to_string()
+}
+
 impl AttackNode {
     /// Whether this node is a leaf.
     pub fn is_leaf(&self) -> bool {

@@ -25,7 +25,7 @@ mod threat;
 mod value;
 pub mod yaml;
 
-pub use attack_tree::{AttackNode, Evaluation, Gate};
+pub use attack_tree::{AttackNode, Evaluation, Gate, format_cost};
 pub use diagnostic::{Diagnostic, Severity, sort as sort_diagnostics};
 pub use doc_kind::DocKind;
 pub use front::{DocMeta, MarkdownDoc, Prose, STATUSES};

@@ -2,13 +2,13 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sigdoc_model::{Author, Deliverables, DocKind, DocMeta, History};
+use sigdoc_model::{Author, Deliverables, DocKind, History};
 
 use crate::markdown::label_notes;
 use crate::threat_cache::ThreatCache;
 // The attack-tree layout words the costs in its boxes as the views do.
 pub(crate) use crate::view::format_cost;
-use crate::view::{AuthorView, DocumentView, PageView, Revision};
+use crate::view::{AuthorView, PageView, Revision};
 
 /// The data of document `doc` as its template reads it (`/data/<doc>.json`).
 ///
@@ -38,10 +38,4 @@ fn to_data(view: &impl Serialize) -> Value {
 /// The authors with the links of their addresses, as every document's header lists them.
 pub(crate) fn authors(list: &[Author]) -> Value {
     to_data(&AuthorView::list(list))
-}
-
-/// The header every document shares, as JSON: the keys of [`DocumentView`].
-#[allow(dead_code, reason = "kept for the diff report, which moves onto DocumentView separately")]
-pub(crate) fn common(doc: DocKind, d: &Deliverables, meta: &DocMeta, history: &History, revision: &Revision) -> Value {
-    to_data(&DocumentView::new(doc, d, meta, history, revision))
 }

@@ -1,59 +1,237 @@
-//! The "Changes from FROM to TO" report: a diff turned into the data `templates/diff.typ`
-//! renders in the house style, and compiled to PDF.
+//! The "Changes from FROM to TO" report: a diff presented as the typed view that
+//! `templates/diff.typ` renders in the house style, and compiled to PDF.
+//!
+//! sigdoc-diff decides what changed, in what order, and how prose reads; this module only
+//! words and lays it out, so that the report and the terminal say the same things.
 
-use serde_json::{Value, json};
-use sigdoc_diff::{Detail, FieldDiff, NodeInfo, Op, RecordChange, Report, Segment, Side, TreeDiff};
-use sigdoc_model::{ApproachPart, Deliverables, DocKind, FieldKind, FieldValue};
+use std::collections::BTreeMap;
 
-use crate::prose_diff::styled_segments;
+use serde::Serialize;
+use serde_json::Value;
+use sigdoc_diff::{
+    Cheapest, Detail, FieldDiff, ItemPart, NodeInfo, Op, Prose, RecordChange, Report, Run, Side, Style, TreeDiff,
+    format_cost,
+};
+use sigdoc_model::{Deliverables, DocKind, FieldKind, FieldValue};
+
 use crate::{Passes, RenderError, RenderOptions, Rendered, SigWorld, compile, datetime};
 
 /// The report's template, beside the house templates it imports.
 const DIFF_TEMPLATE: &str = include_str!("../templates/diff.typ");
+
+/// Everything `diff.typ` reads: the keys of the house layout (`xep.typ`) and the changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffView<'a> {
+    doc: &'static str,
+    group: &'a str,
+    shortname: String,
+    title: String,
+    full_title: String,
+    #[serde(rename = "abstract")]
+    abstract_: String,
+    abstract_text: String,
+    status: &'a str,
+    #[serde(rename = "type")]
+    doc_type: &'a str,
+    /// The analysis's authors, as the house layout lists them.
+    authors: Value,
+    approver: Option<&'a str>,
+    venue: Option<&'a str>,
+    legal: Legal,
+    /// The report cites nothing.
+    references: BTreeMap<String, Value>,
+    version: String,
+    date: &'a str,
+    year: &'a str,
+    draft: bool,
+    /// The two revisions, newest first, as the Revision History lists versions.
+    history: [HistoryEntry; 2],
+    history_truncated: bool,
+    attachments: Vec<String>,
+    from: SideView<'a>,
+    to: SideView<'a>,
+    counts: Counts,
+    summary: Vec<SummaryRow<'a>>,
+    added: Vec<AddedThreat<'a>>,
+    removed: Vec<RemovedThreat<'a>>,
+    changed: Vec<ChangedThreat<'a>>,
+    process: Vec<RecordView<'a>>,
+    template: Vec<RecordView<'a>>,
+    analysis: Vec<RecordView<'a>>,
+    bibliography: Vec<RecordView<'a>>,
+    invalidated: Vec<InvalidView<'a>>,
+    empty: bool,
+}
+
+/// The legal texts: none of the group's own, so the house layout's defaults.
+#[derive(Debug, Clone, Default, Serialize)]
+struct Legal {
+    copyright: Option<String>,
+    permissions: Option<String>,
+    warranty: Option<String>,
+    liability: Option<String>,
+    conformance: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct HistoryEntry {
+    version: String,
+    date: String,
+    initials: &'static str,
+    remarks: [String; 1],
+}
+
+/// One revision in the Compared Revisions table.
+#[derive(Debug, Clone, Serialize)]
+struct SideView<'a> {
+    label: String,
+    rev: Option<&'a str>,
+    tag: Option<&'a str>,
+    commit: Option<String>,
+    date: Option<&'a str>,
+    worktree: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Counts {
+    added: usize,
+    removed: usize,
+    changed: usize,
+    moved: usize,
+}
+
+/// What happened to a threat, in the summary table.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ThreatChange {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// A row of the summary table; `old` and `new` are priorities with their labels.
+#[derive(Debug, Clone, Serialize)]
+struct SummaryRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    change: ThreatChange,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AddedThreat<'a> {
+    id: &'a str,
+    name: &'a str,
+    priority: Option<String>,
+    /// The threat's first Markdown field (its abstract), on one line.
+    #[serde(rename = "abstract")]
+    abstract_: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct RemovedThreat<'a> {
+    id: &'a str,
+    name: &'a str,
+    priority: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ChangedThreat<'a> {
+    id: &'a str,
+    name: &'a str,
+    old_name: Option<&'a str>,
+    fields: Vec<FieldView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FieldView<'a> {
+    label: &'a str,
+    key: &'a str,
+    items: Vec<ItemView<'a>>,
+}
+
+/// A changed part of a document under its heading (`what`).
+#[derive(Debug, Clone, Serialize)]
+struct RecordView<'a> {
+    what: String,
+    items: Vec<ItemView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct InvalidView<'a> {
+    id: &'a str,
+    reasons: &'a [String],
+}
+
+/// One line of a change: a word diff, an old → new pair, or a whole added or removed
+/// item (`depth`: how far below the first node of an added or removed subtree).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+enum ItemView<'a> {
+    Words {
+        label: Option<String>,
+        segments: Vec<RunView<'a>>,
+    },
+    #[serde(rename = "oldnew")]
+    OldNew {
+        label: Option<String>,
+        old: String,
+        new: String,
+    },
+    Added {
+        text: String,
+        depth: usize,
+    },
+    Removed {
+        text: String,
+        depth: usize,
+    },
+}
+
+/// A run of a word diff as the template sets it.
+#[derive(Debug, Clone, Serialize)]
+struct RunView<'a> {
+    op: RunOp,
+    text: &'a str,
+    style: Style,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum RunOp {
+    Equal,
+    Delete,
+    Insert,
+    /// The end of a paragraph.
+    Break,
+}
 
 /// Text with runs of whitespace made single spaces, as Typst would show it anyway.
 fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Word-diff runs for the template: whitespace collapsed, blank lines as `break` runs so
-/// that paragraphs stay paragraphs, and the space at a run's edge kept.
-fn segments(words: &[Segment]) -> Value {
-    let mut out = Vec::new();
-    for s in words {
-        let op = match s.op {
-            Op::Equal => "equal",
-            Op::Delete => "delete",
-            Op::Insert => "insert",
-        };
-        // Struck and underlined runs side by side need a space between them to read.
-        if s.op == Op::Insert && out.last().is_some_and(|v: &Value| v["op"] == "delete") {
-            out.push(json!({"op": "equal", "text": " "}));
-        }
-        let text = s.text.replace("\r\n", "\n");
-        for (i, para) in text.split("\n\n").enumerate() {
-            let last_is_break = out.last().is_some_and(|v: &Value| v["op"] == "break");
-            if i > 0 && !last_is_break && !out.is_empty() {
-                out.push(json!({"op": "break", "text": ""}));
+/// What a reader sees of a prose change, as the template's runs.
+fn runs(prose: &Prose) -> Vec<RunView<'_>> {
+    let plain = Style::default();
+    let run = |op, text, style| RunView { op, text, style };
+    prose
+        .shown
+        .iter()
+        .map(|r| match r {
+            Run::Words { op, style, text } => {
+                let op = match op {
+                    Op::Equal => RunOp::Equal,
+                    Op::Delete => RunOp::Delete,
+                    Op::Insert => RunOp::Insert,
+                };
+                run(op, text.as_str(), *style)
             }
-            let mut t = flat(para);
-            if t.is_empty() {
-                // A lone space between words still separates them.
-                if i == 0 && !para.is_empty() && s.op == Op::Equal {
-                    out.push(json!({"op": op, "text": " "}));
-                }
-                continue;
-            }
-            if i == 0 && para.starts_with(char::is_whitespace) {
-                t.insert(0, ' ');
-            }
-            if para.ends_with(char::is_whitespace) {
-                t.push(' ');
-            }
-            out.push(json!({"op": op, "text": t}));
-        }
-    }
-    Value::Array(out)
+            Run::Space => run(RunOp::Equal, " ", plain),
+            Run::Break => run(RunOp::Break, "", plain),
+        })
+        .collect()
 }
 
 fn value_text(v: &Value) -> String {
@@ -61,51 +239,28 @@ fn value_text(v: &Value) -> String {
         Value::Null => "(none)".into(),
         Value::String(s) => flat(s),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| cost(Some(f))),
+        // Costs are numbers that YAML may have written as 1 or 1.0: show them alike.
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| format_cost(Some(f))),
         other => other.to_string(),
     }
 }
 
-fn cost(c: Option<f64>) -> String {
-    match c {
-        Some(c) if c.fract() == 0.0 && c.abs() < 1e15 => format!("{c:.0}"),
-        Some(c) => c.to_string(),
-        None => "unknown".into(),
-    }
+/// A prose change, as the documents show it.
+fn words_item(label: Option<String>, prose: &Prose) -> ItemView<'_> {
+    ItemView::Words { label, segments: runs(prose) }
 }
 
-/// A word diff. Markdown prose (`markdown`: its old and new texts) is compared and shown
-/// as the documents show it; other text as it is.
-fn words_item(label: Option<String>, words: &[Segment], markdown: Option<(&str, &str)>) -> Value {
-    let segments = markdown.and_then(|(old, new)| styled_segments(old, new)).unwrap_or_else(|| segments(words));
-    json!({"t": "words", "label": label, "segments": segments})
-}
-
-/// The old and new texts of a value diff, when both are text (absent: empty).
-fn texts(old: &Value, new: &Value) -> Option<(String, String)> {
-    let text = |v: &Value| match v {
-        Value::Null => Some(String::new()),
-        Value::String(s) => Some(s.clone()),
-        _ => None,
-    };
-    Some((text(old)?, text(new)?))
-}
-
-fn old_new(label: Option<String>, old: String, new: String) -> Value {
-    json!({"t": "oldnew", "label": label, "old": old, "new": new})
-}
-
-fn line(t: &str, text: String) -> Value {
-    json!({"t": t, "text": text})
+fn old_new<'a>(label: Option<String>, old: String, new: String) -> ItemView<'a> {
+    ItemView::OldNew { label, old, new }
 }
 
 /// Added or removed nodes as an outline: the first node of a new (or dropped) subtree
 /// with its path from the root, the nodes below it indented under it by their goals
 /// alone, so that a replaced branch does not repeat its path on every line.
-fn node_lines(t: &str, nodes: &[NodeInfo], out: &mut Vec<Value>) {
+fn node_lines<'a>(added: bool, nodes: &[NodeInfo], out: &mut Vec<ItemView<'a>>) {
     let mut subtree: Option<&[String]> = None;
     for n in nodes {
-        let extra = if n.leaf { format!(" (cost {})", cost(n.cost)) } else { String::new() };
+        let extra = if n.leaf { format!(" (cost {})", format_cost(n.cost)) } else { String::new() };
         let depth = subtree
             .filter(|root| n.path.len() > root.len() && n.path.starts_with(root))
             .map(|root| n.path.len() - root.len());
@@ -116,13 +271,14 @@ fn node_lines(t: &str, nodes: &[NodeInfo], out: &mut Vec<Value>) {
                 format!("{}{extra}", n.path.join(" › "))
             }
         };
-        out.push(json!({"t": t, "text": text, "depth": depth.unwrap_or(0)}));
+        let depth = depth.unwrap_or(0);
+        out.push(if added { ItemView::Added { text, depth } } else { ItemView::Removed { text, depth } });
     }
 }
 
-fn tree_items(tree: &TreeDiff, out: &mut Vec<Value>) {
-    node_lines("added", &tree.added, out);
-    node_lines("removed", &tree.removed, out);
+fn tree_items(tree: &TreeDiff, out: &mut Vec<ItemView<'_>>) {
+    node_lines(true, &tree.added, out);
+    node_lines(false, &tree.removed, out);
     for c in &tree.changed {
         for a in &c.changes {
             out.push(old_new(
@@ -133,64 +289,53 @@ fn tree_items(tree: &TreeDiff, out: &mut Vec<Value>) {
         }
     }
     if tree.cheapest.changed {
-        let show = |c: &Option<sigdoc_diff::Cheapest>| match c {
+        let show = |c: &Option<Cheapest>| match c {
             None => "no attack tree".to_owned(),
             Some(c) if !c.possible => "none feasible".to_owned(),
-            Some(c) => format!("{} ({})", cost(c.cost), c.leaves.join(", ")),
+            Some(c) => format!("{} ({})", format_cost(c.cost), c.leaves.join(", ")),
         };
         out.push(old_new(Some("Cheapest attack".into()), show(&tree.cheapest.old), show(&tree.cheapest.new)));
     }
 }
 
-fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
+/// An item's parts on one line, each titled when it has a title, in the diff's order.
+fn parts_line(parts: &[(ItemPart, String)]) -> String {
+    let part = |(part, text): &(ItemPart, String)| match part.label() {
+        Some(label) => format!("{label}: {}", flat(text)),
+        None => flat(text),
+    };
+    parts.iter().map(part).collect::<Vec<_>>().join(" — ")
+}
+
+fn field_items<'a>(f: &'a FieldDiff, d: &Deliverables) -> Vec<ItemView<'a>> {
     let mut out = Vec::new();
     let with_label = |v: &Value, label: &Option<String>| match label {
         Some(l) => format!("{} ({l})", value_text(v)),
         None => value_text(v),
     };
     match &f.detail {
-        Some(Detail::Words { words }) => {
-            let markdown = texts(&f.old, &f.new).filter(|_| f.kind == FieldKind::Markdown.name());
-            out.push(words_item(None, words, markdown.as_ref().map(|(o, n)| (o.as_str(), n.as_str()))));
-        }
+        Some(Detail::Words(prose)) => out.push(words_item(None, prose)),
         Some(Detail::Priority { old_label, new_label, .. }) => {
             out.push(old_new(None, with_label(&f.old, old_label), with_label(&f.new, new_label)));
         }
         Some(Detail::Tree { tree }) => tree_items(tree, &mut out),
         Some(Detail::References { references }) => {
             let title = |id: &str| d.references.get(id).map_or(id.to_owned(), |r| format!("{id}: {}", r.title));
-            out.extend(references.added.iter().map(|r| line("added", title(&r.id))));
-            out.extend(references.removed.iter().map(|r| line("removed", title(&r.id))));
-            out.extend(references.notes_changed.iter().map(|n| {
-                let (old, new) = (n.old.as_deref().unwrap_or_default(), n.new.as_deref().unwrap_or_default());
-                words_item(Some(n.id.clone()), &n.words, Some((old, new)))
-            }));
+            out.extend(references.added.iter().map(|r| ItemView::Added { text: title(&r.id), depth: 0 }));
+            out.extend(references.removed.iter().map(|r| ItemView::Removed { text: title(&r.id), depth: 0 }));
+            out.extend(references.notes_changed.iter().map(|n| words_item(Some(n.id.clone()), &n.prose)));
         }
         Some(Detail::Items { items }) => {
-            let parts = |p: &std::collections::BTreeMap<String, String>| {
-                // The approach before its implementation issues, as documents show them.
-                let mut v: Vec<(&String, &String)> = p.iter().collect();
-                v.sort_by_key(|(k, _)| !leads(k));
-                v.iter()
-                    .map(|(k, t)| if k.as_str() == "text" { flat(t) } else { format!("{}: {}", label_of(k), flat(t)) })
-                    .collect::<Vec<_>>()
-                    .join(" — ")
-            };
-            out.extend(items.added.iter().map(|i| line("added", format!("#{} {}", i.index + 1, parts(&i.parts)))));
-            out.extend(items.removed.iter().map(|i| line("removed", format!("#{} {}", i.index + 1, parts(&i.parts)))));
+            let line = |index: usize, parts: &[(ItemPart, String)]| format!("#{} {}", index + 1, parts_line(parts));
+            out.extend(items.added.iter().map(|i| ItemView::Added { text: line(i.index, &i.parts), depth: 0 }));
+            out.extend(items.removed.iter().map(|i| ItemView::Removed { text: line(i.index, &i.parts), depth: 0 }));
             for c in &items.changed {
-                let mut parts: Vec<(&String, &Vec<Segment>)> = c.words.iter().collect();
-                parts.sort_by_key(|(k, _)| !leads(k));
-                for (k, w) in parts {
-                    let label = if k.as_str() == "text" {
-                        format!("#{}", c.new_index + 1)
-                    } else {
-                        format!("#{} {}", c.new_index + 1, label_of(k))
+                for (part, prose) in &c.parts {
+                    let label = match part.label() {
+                        Some(label) => format!("#{} {label}", c.new_index + 1),
+                        None => format!("#{}", c.new_index + 1),
                     };
-                    // Approaches, their implementation issues and list items are Markdown;
-                    // the diff keeps only their runs.
-                    let (old, new) = (sigdoc_diff::side(w, false), sigdoc_diff::side(w, true));
-                    out.push(words_item(Some(label), w, Some((&old, &new))));
+                    out.push(words_item(Some(label), prose));
                 }
             }
         }
@@ -199,46 +344,42 @@ fn field_items(f: &FieldDiff, d: &Deliverables) -> Vec<Value> {
     out
 }
 
-/// Whether an item's part comes first: an approach, or a list item's one text.
-fn leads(part: &str) -> bool {
-    part == "text" || ApproachPart::from_key(part) == Some(ApproachPart::Approach)
-}
-
-fn label_of(part: &str) -> String {
-    match ApproachPart::from_key(part) {
-        Some(part) => part.label().to_owned(),
-        None => part.replace('_', " "),
-    }
-}
-
-fn records(list: &[RecordChange]) -> Value {
-    list.iter()
-        .map(|r| {
-            let item = match &r.words {
-                Some(words) => {
-                    let markdown = texts(&r.old, &r.new).filter(|_| r.markdown);
-                    words_item(None, words, markdown.as_ref().map(|(o, n)| (o.as_str(), n.as_str())))
-                }
-                None => old_new(None, value_text(&r.old), value_text(&r.new)),
-            };
-            json!({"what": r.what, "items": [item]})
-        })
-        .collect()
-}
-
-fn side(s: &Side) -> Value {
-    json!({
-        "label": s.label(),
-        "rev": s.rev,
-        "tag": s.tag,
-        "commit": s.commit.clone().or_else(|| s.head.clone().map(|h| format!("{h} + uncommitted edits"))),
-        "date": s.date,
-        "worktree": s.worktree,
+fn records(list: &[RecordChange]) -> impl Iterator<Item = RecordView<'_>> {
+    list.iter().map(|r| {
+        let item = match &r.prose {
+            Some(prose) => words_item(None, prose),
+            None => old_new(None, value_text(&r.old), value_text(&r.new)),
+        };
+        RecordView { what: r.what.clone(), items: vec![item] }
     })
 }
 
-/// The data `diff.typ` renders: the house layout's keys plus the changes.
-pub fn diff_data(report: &Report, to: &Deliverables, date: &str) -> Value {
+/// The Commit cell: a working tree without uncommitted edits holds exactly HEAD's
+/// documents, so it is that commit.
+fn side(s: &Side) -> SideView<'_> {
+    let head = |h: &String| if s.dirty { format!("{h} + uncommitted edits") } else { h.clone() };
+    SideView {
+        label: s.label(),
+        rev: s.rev.as_deref(),
+        tag: s.tag.as_deref(),
+        commit: s.commit.clone().or_else(|| s.head.as_ref().map(head)),
+        date: s.date.as_deref(),
+        worktree: s.worktree,
+    }
+}
+
+fn history_entry(s: &Side) -> HistoryEntry {
+    let what = match (&s.commit, &s.head) {
+        (Some(c), _) => format!("Commit {c}."),
+        (None, Some(h)) if s.dirty => format!("The working tree: commit {h} with uncommitted edits."),
+        (None, Some(h)) => format!("The working tree, clean at commit {h}."),
+        (None, None) => "The working tree.".to_owned(),
+    };
+    HistoryEntry { version: s.label(), date: s.date.clone().unwrap_or_default(), initials: "", remarks: [what] }
+}
+
+/// The view `diff.typ` renders, for the report of `report` about `to`, dated `date`.
+pub fn diff_view<'a>(report: &'a Report, to: &'a Deliverables, date: &'a str) -> DiffView<'a> {
     let d = &report.diff;
     let (from_label, to_label) = (report.from.label(), report.to.label());
     let title = format!("Changes from {from_label} to {to_label}");
@@ -250,113 +391,114 @@ pub fn diff_data(report: &Report, to: &Deliverables, date: &str) -> Value {
          margin marks every change.",
         to.sig.name
     );
-    let priority_label = |p: Option<u32>| -> Value {
-        p.map_or(Value::Null, |p| {
-            json!(to.process.priority_level(p).map_or_else(|| p.to_string(), |l| format!("{p} ({})", l.label)))
-        })
+    let priority_label = |p: Option<u32>| {
+        p.map(|p| to.process.priority_level(p).map_or_else(|| p.to_string(), |l| format!("{p} ({})", l.label)))
     };
-    let abstract_of = |id: &str| -> Value {
-        let Some(t) = to.threat(id) else { return Value::Null };
-        let field = to.template.field_of_kind(&FieldKind::Markdown);
-        match field.and_then(|f| t.value(&f.key)) {
-            Some(FieldValue::Markdown(text)) => json!(flat(text)),
-            _ => Value::Null,
+    let abstract_of = |id: &str| {
+        let t = to.threat(id)?;
+        let field = to.template.field_of_kind(&FieldKind::Markdown)?;
+        match t.value(&field.key) {
+            Some(FieldValue::Markdown(text)) => Some(flat(text)),
+            _ => None,
         }
     };
+    let row = |id: &'a str, name: &'a str, change, old, new| SummaryRow { id, name, change, old, new };
     let mut summary = Vec::new();
-    summary.extend(d.summary.added.iter().map(
-        |t| json!({"id": t.id, "name": t.name, "change": "added", "old": null, "new": priority_label(t.priority)}),
-    ));
-    summary.extend(d.summary.removed.iter().map(
-        |t| json!({"id": t.id, "name": t.name, "change": "removed", "old": priority_label(t.priority), "new": null}),
-    ));
+    summary.extend(
+        d.summary.added.iter().map(|t| row(&t.id, &t.name, ThreatChange::Added, None, priority_label(t.priority))),
+    );
+    summary.extend(
+        d.summary.removed.iter().map(|t| row(&t.id, &t.name, ThreatChange::Removed, priority_label(t.priority), None)),
+    );
     for t in &d.threats.changed {
         let moved = d.summary.priority_moves.iter().find(|m| m.id == t.id);
-        summary.push(json!({
-            "id": t.id, "name": t.name, "change": "changed",
-            "old": moved.map_or(Value::Null, |m| priority_label(m.old)),
-            "new": moved.map_or(Value::Null, |m| priority_label(m.new)),
-        }));
+        let (old, new) = moved.map_or((None, None), |m| (priority_label(m.old), priority_label(m.new)));
+        summary.push(row(&t.id, &t.name, ThreatChange::Changed, old, new));
     }
-    let changed: Vec<Value> = d
+    let changed = d
         .threats
         .changed
         .iter()
-        .map(|t| {
-            json!({
-                "id": t.id,
-                "name": t.name,
-                "old_name": t.old_name,
-                "fields": t.fields.iter().map(|f| json!({"label": f.label, "key": f.key, "items": field_items(f, to)})).collect::<Vec<_>>(),
-            })
+        .map(|t| ChangedThreat {
+            id: &t.id,
+            name: &t.name,
+            old_name: t.old_name.as_deref(),
+            fields: t
+                .fields
+                .iter()
+                .map(|f| FieldView { label: &f.label, key: &f.key, items: field_items(f, to) })
+                .collect(),
         })
         .collect();
     let tpl = &d.documents.template;
-    let mut template_records = Vec::new();
-    template_records.extend(tpl.added.iter().map(|f| {
-        json!({"what": format!("field {}", f.key), "items": [line("added", format!("{} ({}{})", f.label, f.kind.name(), if f.required { ", required" } else { "" }))]})
+    let mut template = Vec::new();
+    template.extend(tpl.added.iter().map(|f| {
+        let required = if f.required { ", required" } else { "" };
+        let text = format!("{} ({}{required})", f.label, f.kind.name());
+        RecordView { what: format!("field {}", f.key), items: vec![ItemView::Added { text, depth: 0 }] }
     }));
-    template_records.extend(
-        tpl.removed
-            .iter()
-            .map(|f| json!({"what": format!("field {}", f.key), "items": [line("removed", f.label.clone())]})),
-    );
-    if let Value::Array(rest) = records(&tpl.changed) {
-        template_records.extend(rest);
-    }
-    if let Value::Array(rest) = records(&tpl.document) {
-        template_records.extend(rest);
-    }
-    let authors = crate::data::authors(&meta.authors);
-    let history_entry = |s: &Side| {
-        let what = match (&s.commit, &s.head) {
-            (Some(c), _) => format!("Commit {c}."),
-            (None, Some(h)) => format!("The working tree: commit {h} with uncommitted edits."),
-            (None, None) => "The working tree.".to_owned(),
-        };
-        json!({"version": s.label(), "date": s.date.clone().unwrap_or_default(), "initials": "", "remarks": [what]})
-    };
-    json!({
-        "doc": "diff",
-        "group": to.sig.name,
-        "shortname": format!("{}-changes", to.sig.shortname),
-        "title": title,
-        "full_title": format!("{}: {title}", to.sig.name),
-        "abstract": abstract_,
-        "abstract_text": abstract_,
-        "status": meta.status,
-        "type": meta.doc_type,
-        "authors": authors,
-        "approver": to.sig.approver,
-        "venue": null,
-        "legal": {"copyright": null, "permissions": null, "warranty": null, "liability": null, "conformance": null},
-        "references": {},
-        "version": format!("{from_label} → {to_label}"),
-        "date": date,
-        "year": date.get(..4).unwrap_or(""),
-        "draft": report.to.tag.is_none(),
-        "history": [history_entry(&report.to), history_entry(&report.from)],
-        "history_truncated": false,
-        "attachments": [],
-        "from": side(&report.from),
-        "to": side(&report.to),
-        "counts": {
-            "added": d.threats.added.len(),
-            "removed": d.threats.removed.len(),
-            "changed": d.threats.changed.len(),
-            "moved": d.summary.priority_moves.len(),
+    template.extend(tpl.removed.iter().map(|f| RecordView {
+        what: format!("field {}", f.key),
+        items: vec![ItemView::Removed { text: f.label.clone(), depth: 0 }],
+    }));
+    template.extend(records(&tpl.changed));
+    template.extend(records(&tpl.document));
+    DiffView {
+        doc: "diff",
+        group: &to.sig.name,
+        shortname: format!("{}-changes", to.sig.shortname),
+        full_title: format!("{}: {title}", to.sig.name),
+        title,
+        abstract_text: abstract_.clone(),
+        abstract_,
+        status: &meta.status,
+        doc_type: &meta.doc_type,
+        authors: crate::data::authors(&meta.authors),
+        approver: to.sig.approver.as_deref(),
+        venue: None,
+        legal: Legal::default(),
+        references: BTreeMap::new(),
+        version: format!("{from_label} → {to_label}"),
+        date,
+        year: date.get(..4).unwrap_or(""),
+        draft: report.to.tag.is_none(),
+        history: [history_entry(&report.to), history_entry(&report.from)],
+        history_truncated: false,
+        attachments: Vec::new(),
+        from: side(&report.from),
+        to: side(&report.to),
+        counts: Counts {
+            added: d.threats.added.len(),
+            removed: d.threats.removed.len(),
+            changed: d.threats.changed.len(),
+            moved: d.summary.priority_moves.len(),
         },
-        "summary": summary,
-        "added": d.summary.added.iter().map(|t| json!({"id": t.id, "name": t.name, "priority": priority_label(t.priority), "abstract": abstract_of(&t.id)})).collect::<Vec<_>>(),
-        "removed": d.summary.removed.iter().map(|t| json!({"id": t.id, "name": t.name, "priority": priority_label(t.priority)})).collect::<Vec<_>>(),
-        "changed": changed,
-        "process": records(&d.documents.process),
-        "template": template_records,
-        "analysis": records(&d.documents.analysis),
-        "bibliography": records(&d.documents.references),
-        "invalidated": d.invalidated.iter().map(|i| json!({"id": i.id, "reasons": i.reasons})).collect::<Vec<_>>(),
-        "empty": d.is_empty(),
-    })
+        summary,
+        added: d
+            .summary
+            .added
+            .iter()
+            .map(|t| AddedThreat {
+                id: &t.id,
+                name: &t.name,
+                priority: priority_label(t.priority),
+                abstract_: abstract_of(&t.id),
+            })
+            .collect(),
+        removed: d
+            .summary
+            .removed
+            .iter()
+            .map(|t| RemovedThreat { id: &t.id, name: &t.name, priority: priority_label(t.priority) })
+            .collect(),
+        changed,
+        process: records(&d.documents.process).collect(),
+        template,
+        analysis: records(&d.documents.analysis).collect(),
+        bibliography: records(&d.documents.references).collect(),
+        invalidated: d.invalidated.iter().map(|i| InvalidView { id: &i.id, reasons: &i.reasons }).collect(),
+        empty: d.is_empty(),
+    }
 }
 
 /// Renders the report of a diff as an XEP-style PDF.
@@ -365,10 +507,11 @@ pub fn diff_data(report: &Report, to: &Deliverables, date: &str) -> Value {
 /// PDF is dated `options.timestamp`. A failure is a template bug, reported as one in the
 /// analysis (the document the report is about).
 pub fn render_diff(report: &Report, to: &Deliverables, options: &RenderOptions) -> Result<Rendered, RenderError> {
-    let data = diff_data(report, to, &crate::date_string(options.timestamp));
+    let date = crate::date_string(options.timestamp);
+    let view = diff_view(report, to, &date);
     let mut files = crate::template_files();
     files.insert("/diff.typ", DIFF_TEMPLATE.as_bytes().to_vec());
-    files.insert("/data/diff.json", serde_json::to_vec(&data).unwrap_or_default());
+    files.insert("/data/diff.json", serde_json::to_vec(&view).unwrap_or_default());
     let world = SigWorld::new(files, "/diff.typ", datetime(options.timestamp));
     compile(DocKind::Analysis, &world, &format!("{}-changes", to.sig.shortname), options, Passes::EvictUnused)
 }
@@ -398,10 +541,13 @@ mod tests {
             node(&["Root", "Old branch", "Lone leaf"], Some(3.0)),
         ];
         let mut out = Vec::new();
-        node_lines("added", &added, &mut out);
-        let lines: Vec<(String, u64)> = out
+        node_lines(true, &added, &mut out);
+        let lines: Vec<(String, usize)> = out
             .iter()
-            .map(|v| (v["text"].as_str().unwrap_or_default().to_owned(), v["depth"].as_u64().unwrap_or(99)))
+            .map(|v| match v {
+                ItemView::Added { text, depth } => (text.clone(), *depth),
+                other => (format!("{other:?}"), 99),
+            })
             .collect();
         assert_eq!(
             lines,
@@ -412,5 +558,138 @@ mod tests {
                 ("Root › Old branch › Lone leaf (cost 3)".to_owned(), 0),
             ]
         );
+    }
+
+    fn report_with(fields: Vec<FieldDiff>) -> Report {
+        let mut report = Report::default();
+        let threat = sigdoc_diff::ThreatDiff { id: "t".into(), name: "T".into(), old_name: None, fields };
+        report.diff.threats.changed.push(threat);
+        report
+    }
+
+    fn field(key: &str, detail: Detail) -> FieldDiff {
+        FieldDiff {
+            key: key.into(),
+            kind: "markdown".into(),
+            label: key.into(),
+            old: Value::Null,
+            new: Value::Null,
+            detail: Some(detail),
+        }
+    }
+
+    #[test]
+    fn prose_reaches_the_template_as_styled_runs_spaces_and_breaks() {
+        let prose = Prose::compare("One *old* word.\n\nTwo.", "One *new* word. Two.", sigdoc_diff::Markup::Markdown);
+        let report = report_with(vec![field("definition", Detail::Words(prose))]);
+        let view = serde_json::to_value(diff_view(&report, &Deliverables::default(), "2025-01-02")).expect("view");
+        let item = &view["changed"][0]["fields"][0]["items"][0];
+        assert_eq!(item["t"], "words");
+        let runs: Vec<String> = item["segments"]
+            .as_array()
+            .expect("runs")
+            .iter()
+            .map(|r| {
+                format!("{}:{}:{}", r["op"].as_str().unwrap_or("?"), r["text"].as_str().unwrap_or("?"), r["style"])
+            })
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                "equal:One:[]",
+                "equal: :[]",
+                "delete:old:[\"emph\"]",
+                "equal: :[]",
+                "insert:new:[\"emph\"]",
+                "equal: :[]",
+                "equal:word.:[]",
+                "equal: :[]",
+                "delete:¶:[]",
+                "equal: :[]",
+                "equal:Two.:[]",
+            ]
+        );
+        let breaks = Prose::compare("a\n\nb", "a\n\nc", sigdoc_diff::Markup::Plain);
+        let report = report_with(vec![field("name", Detail::Words(breaks))]);
+        let view = serde_json::to_value(diff_view(&report, &Deliverables::default(), "2025-01-02")).expect("view");
+        assert_eq!(
+            view["changed"][0]["fields"][0]["items"][0]["segments"][1],
+            serde_json::json!({"op": "break", "text": "", "style": []})
+        );
+    }
+
+    #[test]
+    fn approach_parts_come_in_the_diff_s_order_with_their_titles() {
+        use sigdoc_model::{Approach, ApproachPart};
+        let old = [Approach { approach: "Check.".into(), implementation_issues: "Cost.".into() }];
+        let new = [
+            Approach { approach: "Check.".into(), implementation_issues: "Low cost.".into() },
+            Approach { approach: "Pin.".into(), implementation_issues: "Work.".into() },
+        ];
+        let items = sigdoc_diff::ItemChanges {
+            added: vec![sigdoc_diff::Item {
+                index: 1,
+                parts: new[1].parts().iter().map(|(p, t)| (ItemPart::Approach(*p), (*t).to_owned())).collect(),
+            }],
+            removed: Vec::new(),
+            changed: vec![sigdoc_diff::ItemChange {
+                old_index: 0,
+                new_index: 0,
+                parts: ApproachPart::ALL
+                    .iter()
+                    .map(|p| {
+                        let prose = Prose::compare(old[0].part(*p), new[0].part(*p), sigdoc_diff::Markup::Markdown);
+                        (ItemPart::Approach(*p), prose)
+                    })
+                    .collect(),
+            }],
+        };
+        let f = field("potential_approaches", Detail::Items { items });
+        let lines: Vec<String> = field_items(&f, &Deliverables::default())
+            .iter()
+            .map(|i| match i {
+                ItemView::Added { text, .. } => format!("+ {text}"),
+                ItemView::Words { label, .. } => format!("~ {}", label.as_deref().unwrap_or("")),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            ["+ #2 Approach: Pin. — Implementation issues: Work.", "~ #1 Approach", "~ #1 Implementation issues"]
+        );
+    }
+
+    #[test]
+    fn the_view_carries_the_house_layout_s_keys_and_the_counts() {
+        let mut report = report_with(Vec::new());
+        report.from.rev = Some("v0.1".into());
+        report.to.tag = Some("v0.2".into());
+        report.to.rev = Some("v0.2".into());
+        report.to.commit = Some("abc".into());
+        let view = serde_json::to_value(diff_view(&report, &Deliverables::default(), "2025-01-02")).expect("view");
+        assert_eq!(view["title"], "Changes from v0.1 to v0.2");
+        assert_eq!(view["version"], "v0.1 → v0.2");
+        assert_eq!((&view["year"], &view["draft"], &view["empty"]), (&"2025".into(), &false.into(), &false.into()));
+        assert_eq!(view["counts"], serde_json::json!({"added": 0, "removed": 0, "changed": 1, "moved": 0}));
+        assert_eq!(view["summary"][0]["change"], "changed");
+        assert_eq!(view["to"]["commit"], "abc");
+        assert_eq!(view["history"][0]["remarks"], serde_json::json!(["Commit abc."]));
+        for key in ["legal", "references", "attachments", "authors", "venue", "approver", "status", "type", "abstract"]
+        {
+            assert!(view.get(key).is_some(), "{key} missing");
+        }
+    }
+
+    #[test]
+    fn a_working_tree_is_said_to_have_edits_only_when_it_has_them() {
+        let tree = |dirty| Side { worktree: true, head: Some("abc".into()), dirty, ..Side::default() };
+        assert_eq!(side(&tree(true)).commit.as_deref(), Some("abc + uncommitted edits"));
+        assert_eq!(side(&tree(false)).commit.as_deref(), Some("abc"));
+        assert_eq!(history_entry(&tree(true)).remarks, ["The working tree: commit abc with uncommitted edits."]);
+        assert_eq!(history_entry(&tree(false)).remarks, ["The working tree, clean at commit abc."]);
+        let unborn = Side { worktree: true, dirty: true, ..Side::default() };
+        assert_eq!((side(&unborn).commit, history_entry(&unborn).remarks), (None, ["The working tree.".to_owned()]));
+        let commit = Side { rev: Some("v1".into()), commit: Some("def".into()), ..Side::default() };
+        assert_eq!((side(&commit).commit.as_deref(), side(&commit).label), (Some("def"), "v1".to_owned()));
     }
 }

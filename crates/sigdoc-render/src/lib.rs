@@ -5,7 +5,6 @@ mod diff;
 mod fonts;
 pub mod markdown;
 mod passes;
-mod prose_diff;
 mod threat_cache;
 pub mod tree_layout;
 pub mod view;
@@ -18,7 +17,7 @@ use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
 use typst_pdf::{PdfOptions, Timestamp};
 
-pub use diff::{diff_data, render_diff};
+pub use diff::{DiffView, diff_view, render_diff};
 pub use fonts::covers as font_covers;
 pub use passes::{Passes, Settled};
 pub use threat_cache::ThreatCache;

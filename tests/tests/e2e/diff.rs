@@ -160,6 +160,7 @@ fn to_defaults_to_the_working_tree_and_human_output_marks_words() {
     assert_eq!(json["to"]["worktree"], true);
     assert_eq!(json["to"]["commit"], Value::Null);
     assert_eq!(json["to"]["head"], s.v2.as_str());
+    assert_eq!(json["to"]["dirty"], true);
     let changed = json["threats"]["changed"].as_array().expect("changed");
     assert_eq!(changed.len(), 1);
     assert_eq!(keys(&changed[0]["fields"]), ["definition"]);
@@ -174,6 +175,7 @@ fn to_defaults_to_the_working_tree_and_human_output_marks_words() {
     let (code, plain, _) = s.fixture.sigdoc(&["diff", "v0.2"]);
     assert_eq!(code, 0);
     assert!(plain.contains("[-Any entity that-]{+Anyone who+} can send"), "{plain}");
+    assert!(plain.contains(&format!("to the working tree (HEAD {} + edits, ", &s.v2[..7])), "{plain}");
     assert!(!plain.contains('\x1b'), "colour without a terminal");
     // The fixture's runner passes `--color never`; run sigdoc directly to ask for colour.
     let repo = s.fixture.path().as_os_str().to_owned();
@@ -184,6 +186,34 @@ fn to_defaults_to_the_working_tree_and_human_output_marks_words() {
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     let coloured = String::from_utf8(out).expect("UTF-8");
     assert!(coloured.contains("\x1b[31;9mAny entity that\x1b[0m"), "{coloured:?}");
+}
+
+/// A working tree without uncommitted edits is HEAD's documents: no report says "edits".
+#[test]
+fn a_clean_working_tree_is_not_said_to_have_edits() {
+    let s = scenario();
+    let json = diff_json(&s.fixture, &["v0.1"]);
+    assert_eq!((&json["to"]["worktree"], &json["to"]["dirty"]), (&json!(true), &json!(false)));
+    assert_eq!((&json["to"]["commit"], &json["to"]["head"]), (&Value::Null, &json!(s.v2)));
+    assert_eq!(json["from"]["dirty"], false);
+    let (code, plain, stderr) = s.fixture.sigdoc(&["diff", "v0.1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let first = plain.lines().next().unwrap_or_default();
+    assert!(first.ends_with(&format!("to the working tree (clean at HEAD {}, 2025-01-02)", &s.v2[..7])), "{first}");
+    assert!(!plain.contains("edits"), "{plain}");
+
+    let (code, _, stderr) = s.fixture.sigdoc(&["diff", "v0.1", "--format", "pdf", "-o", "clean.pdf"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = normalise(&pdf_text(&s.fixture.path().join("clean.pdf")));
+    assert!(!text.contains("uncommitted edits"), "{text}");
+    assert!(contains(&text, "The working tree, clean at commit"), "{text}");
+    assert!(contains_ignoring_spaces(&text, &s.v2), "the report lacks HEAD's commit");
+
+    s.fixture.replace(CARBON, "\nlikelihood: high\n", "\nlikelihood: medium\n");
+    let (code, _, stderr) = s.fixture.sigdoc(&["diff", "v0.1", "--format", "pdf", "-o", "dirty.pdf"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = normalise(&pdf_text(&s.fixture.path().join("dirty.pdf")));
+    assert!(contains(&text, "uncommitted edits"), "{text}");
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use serde_json::Value;
-use sigdoc_diff::{Detail, Diff, FieldDiff, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff};
+use sigdoc_diff::{
+    Detail, Diff, FieldDiff, ItemPart, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff, format_cost,
+};
 use sigdoc_model::text::is_unprintable;
 use sigdoc_model::{Severity, Source};
 
@@ -35,14 +37,16 @@ pub(crate) fn open(settings: &Settings, rev: Option<&str>) -> Result<Revision, C
             date: Some(sigdoc_git::format_date(*time)),
             worktree: false,
             head: None,
+            dirty: false,
         },
-        Source::WorkingTree { head, head_time, .. } => Side {
+        Source::WorkingTree { head, head_time, dirty } => Side {
             rev: None,
             commit: None,
             tag: None,
             date: head_time.map(sigdoc_git::format_date),
             worktree: true,
             head: head.clone(),
+            dirty: *dirty,
         },
     };
     Ok(Revision { side, ws })
@@ -176,12 +180,17 @@ impl Style {
     }
 }
 
-/// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`.
+/// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`, `the working tree (HEAD
+/// 40872e9 + edits, 2025-01-02)`, or `(clean at HEAD 40872e9, …)` without uncommitted edits.
 fn describe(side: &Side) -> String {
     let mut parts = Vec::new();
     if let Some(c) = side.commit.as_ref().or(side.head.as_ref()) {
-        let short = &c[..c.len().min(7)];
-        parts.push(if side.worktree { format!("HEAD {short} + edits") } else { short.to_owned() });
+        let short = c.get(..7).unwrap_or(c);
+        parts.push(match (side.worktree, side.dirty) {
+            (true, true) => format!("HEAD {short} + edits"),
+            (true, false) => format!("clean at HEAD {short}"),
+            (false, _) => short.to_owned(),
+        });
     }
     parts.extend(side.date.clone());
     let label = flat(&side.label());
@@ -259,7 +268,7 @@ pub(crate) fn value_line(v: &Value) -> String {
         Value::Null => "(none)".into(),
         Value::String(s) => flat(s.trim()),
         // Costs are numbers that YAML may have written as 1 or 1.0: show them alike.
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| cost(Some(f))),
+        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), |f| format_cost(Some(f))),
         other => other.to_string(),
     }
 }
@@ -271,17 +280,9 @@ fn priority_line(v: &Value, label: Option<&String>) -> String {
     }
 }
 
-fn cost(c: Option<f64>) -> String {
-    match c {
-        Some(c) if c.fract() == 0.0 && c.abs() < 1e15 => format!("{c:.0}"),
-        Some(c) => c.to_string(),
-        None => "unknown".into(),
-    }
-}
-
 fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
     for n in &tree.added {
-        let extra = if n.leaf { format!(" (cost {})", cost(n.cost)) } else { String::new() };
+        let extra = if n.leaf { format!(" (cost {})", format_cost(n.cost)) } else { String::new() };
         out.push(st.added(&format!("+ {}{extra}", flat(&n.path.join(" › ")))));
     }
     for n in &tree.removed {
@@ -296,7 +297,7 @@ fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
         let show = |c: &Option<sigdoc_diff::Cheapest>| match c {
             None => "(no tree)".to_owned(),
             Some(c) if !c.possible => "none feasible".to_owned(),
-            Some(c) => format!("{} ({})", cost(c.cost), flat(&c.leaves.join(", "))),
+            Some(c) => format!("{} ({})", format_cost(c.cost), flat(&c.leaves.join(", "))),
         };
         out.push(format!("cheapest attack: {} → {}", show(&tree.cheapest.old), show(&tree.cheapest.new)));
     }
@@ -306,7 +307,7 @@ fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
 pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
     let mut out = Vec::new();
     match &f.detail {
-        Some(Detail::Words { words }) => out.push(words_line(words, st)),
+        Some(Detail::Words(prose)) => out.push(words_line(&prose.words, st)),
         Some(Detail::Priority { old_label, new_label, .. }) => out.push(format!(
             "{} → {}",
             st.removed(&priority_line(&f.old, old_label.as_ref())),
@@ -321,15 +322,12 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
                 out.push(st.removed(&format!("- {}", flat(&r.id))));
             }
             for n in &references.notes_changed {
-                out.push(format!("~ {}: {}", flat(&n.id), words_line(&n.words, st)));
+                out.push(format!("~ {}: {}", flat(&n.id), words_line(&n.prose.words, st)));
             }
         }
         Some(Detail::Items { items }) => {
-            let parts = |p: &std::collections::BTreeMap<String, String>| {
-                p.iter()
-                    .map(|(k, v)| format!("{}: {}", k.replace('_', " "), flat(v.trim())))
-                    .collect::<Vec<_>>()
-                    .join("; ")
+            let parts = |p: &[(ItemPart, String)]| {
+                p.iter().map(|(part, text)| labelled(*part, flat(text.trim()))).collect::<Vec<_>>().join("; ")
             };
             for i in &items.added {
                 out.push(st.added(&format!("+ #{} {}", i.index + 1, parts(&i.parts))));
@@ -339,10 +337,10 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
             }
             for c in &items.changed {
                 let words: Vec<String> = c
-                    .words
+                    .parts
                     .iter()
-                    .filter(|(_, w)| sigdoc_diff::has_changes(w))
-                    .map(|(k, w)| format!("{}: {}", k.replace('_', " "), words_line(w, st)))
+                    .filter(|(_, prose)| prose.has_changes())
+                    .map(|(part, prose)| labelled(*part, words_line(&prose.words, st)))
                     .collect();
                 out.push(format!("~ #{}: {}", c.new_index + 1, words.join("; ")));
             }
@@ -350,6 +348,14 @@ pub(crate) fn field_lines(f: &FieldDiff, st: &Style) -> Vec<String> {
         None => out.push(format!("{} → {}", st.removed(&value_line(&f.old)), st.added(&value_line(&f.new)))),
     }
     out
+}
+
+/// A part of an item with its title, if it has one: `Approach: …`.
+fn labelled(part: ItemPart, text: String) -> String {
+    match part.label() {
+        Some(label) => format!("{label}: {text}"),
+        None => text,
+    }
 }
 
 fn threat_block(t: &ThreatDiff, st: &Style, out: &mut String) {
@@ -375,8 +381,8 @@ fn records(title: &str, list: &[RecordChange], st: &Style, out: &mut String) {
     }
     out.push_str(&format!("\n{}\n", st.bold(title)));
     for r in list {
-        let line = match &r.words {
-            Some(words) => words_line(words, st),
+        let line = match &r.prose {
+            Some(prose) => words_line(&prose.words, st),
             None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
         };
         out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
@@ -436,15 +442,13 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
         let mut rest = tpl.changed.clone();
         rest.extend(tpl.document.iter().cloned());
         for r in &rest {
-            let line = match &r.words {
-                Some(words) => words_line(words, &st),
+            let line = match &r.prose {
+                Some(prose) => words_line(&prose.words, &st),
                 None => format!("{} → {}", st.removed(&value_line(&r.old)), st.added(&value_line(&r.new))),
             };
             out.push_str(&format!("    {}: {line}\n", flat(&r.what)));
         }
     }
-    records("Analysis", &docs.analysis, &st, &mut out);
-    records("References", &docs.references, &st, &mut out);
     if !d.invalidated.is_empty() {
         out.push_str(&format!("\n{}\n", st.bold("Threats the new template or scales leave invalid")));
         for i in &d.invalidated {
@@ -453,5 +457,94 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
             }
         }
     }
+    records("Analysis", &docs.analysis, &st, &mut out);
+    records("References", &docs.references, &st, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use sigdoc_diff::{Invalidated, Item, ItemChange, ItemChanges, Markup, Prose};
+    use sigdoc_model::ApproachPart;
+
+    use super::*;
+
+    #[test]
+    fn a_working_tree_says_edits_only_when_it_has_them() {
+        let tree = |dirty| Side {
+            worktree: true,
+            head: Some("0123456789abcdef".into()),
+            date: Some("2025-01-02".into()),
+            dirty,
+            ..Side::default()
+        };
+        assert_eq!(describe(&tree(true)), "the working tree (HEAD 0123456 + edits, 2025-01-02)");
+        assert_eq!(describe(&tree(false)), "the working tree (clean at HEAD 0123456, 2025-01-02)");
+        let commit = Side { rev: Some("v0.2".into()), commit: Some("fedcba9876543210".into()), ..Side::default() };
+        assert_eq!(describe(&commit), "v0.2 (fedcba9)");
+        assert_eq!(describe(&Side { worktree: true, dirty: true, ..Side::default() }), "the working tree");
+    }
+
+    #[test]
+    fn approach_parts_are_titled_in_the_diff_s_order() {
+        let part = |p| ItemPart::Approach(p);
+        let items = ItemChanges {
+            added: vec![Item {
+                index: 1,
+                parts: vec![
+                    (part(ApproachPart::Approach), "Pin keys.".into()),
+                    (part(ApproachPart::ImplementationIssues), "Deployment.".into()),
+                ],
+            }],
+            removed: Vec::new(),
+            changed: vec![ItemChange {
+                old_index: 0,
+                new_index: 0,
+                parts: vec![
+                    (part(ApproachPart::Approach), Prose::compare("Check.", "Check.", Markup::Markdown)),
+                    (part(ApproachPart::ImplementationIssues), Prose::compare("Cost.", "Low Cost.", Markup::Markdown)),
+                ],
+            }],
+        };
+        let f = FieldDiff {
+            key: "potential_approaches".into(),
+            kind: "approaches".into(),
+            label: "Potential approaches".into(),
+            old: Value::Null,
+            new: Value::Null,
+            detail: Some(Detail::Items { items }),
+        };
+        let lines = field_lines(&f, &Style::new(false));
+        assert_eq!(
+            lines,
+            [
+                "+ #2 Approach: Pin keys.; Implementation issues: Deployment.",
+                "~ #1: Implementation issues: {+Low+} Cost."
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_threats_follow_the_template_changes_that_cause_them() {
+        let mut report = Report::default();
+        report.diff.documents.template.changed.push(RecordChange {
+            what: "gap: required".into(),
+            old: false.into(),
+            new: true.into(),
+            prose: None,
+        });
+        report.diff.documents.analysis.push(RecordChange {
+            what: "title".into(),
+            old: "A".into(),
+            new: "B".into(),
+            prose: Some(Prose::compare("A", "B", Markup::Plain)),
+        });
+        report.diff.invalidated.push(Invalidated { id: "t".into(), reasons: vec!["it lacks a gap".into()] });
+        let text = human(&report, false);
+        let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {text}"));
+        assert!(at("Template") < at("leave invalid"), "{text}");
+        assert!(at("    t: it lacks a gap") < at("Analysis"), "{text}");
+        assert!(text.contains("    gap: required: false → true\n"), "{text}");
+        assert!(text.contains("    title: [-A-]{+B+}\n"), "{text}");
+    }
 }

@@ -23,11 +23,7 @@ impl AttackTreeView {
     }
 }
 
-/// A cost as the documents write it: `5`, not `5.0`; `2.5`; never with an exponent.
-/// (Rust's `Display` for `f64` writes exactly that.)
-pub fn format_cost(cost: f64) -> String {
-    cost.to_string()
-}
+pub use sigdoc_model::format_cost;
 
 /// The `Cheapest attack:` line under a tree.
 pub fn cheapest_attack_line(tree: &AttackNode) -> String {
