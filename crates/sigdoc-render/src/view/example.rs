@@ -4,12 +4,12 @@ use sigdoc_model::{Deliverables, Snapshot};
 
 /// The example's files, by path in the documents folder.
 const EXAMPLE: [(&str, &str); 6] = [
-    ("sig.yaml", include_str!("../../../sigdoc-cli/example/sig.yaml")),
-    ("references.yaml", include_str!("../../../sigdoc-cli/example/references.yaml")),
-    ("process.md", include_str!("../../../sigdoc-cli/example/process.md")),
-    ("template.yaml", include_str!("../../../sigdoc-cli/example/template.yaml")),
-    ("analysis.md", include_str!("../../../sigdoc-cli/example/analysis.md")),
-    ("threats/starttls-stripping.yaml", include_str!("../../../sigdoc-cli/example/threats/starttls-stripping.yaml")),
+    ("sig.yaml", include_str!("../../../sigdoc/example/sig.yaml")),
+    ("references.yaml", include_str!("../../../sigdoc/example/references.yaml")),
+    ("process.md", include_str!("../../../sigdoc/example/process.md")),
+    ("template.yaml", include_str!("../../../sigdoc/example/template.yaml")),
+    ("analysis.md", include_str!("../../../sigdoc/example/analysis.md")),
+    ("threats/starttls-stripping.yaml", include_str!("../../../sigdoc/example/threats/starttls-stripping.yaml")),
 ];
 
 /// The example's deliverables, with `threats` added as further threat files.
