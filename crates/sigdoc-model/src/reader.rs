@@ -69,6 +69,10 @@ impl<'a> Reader<'a> {
         self.diags.push(self.doc.error_at_key(path, message));
     }
 
+    pub fn warning(&mut self, path: &[Seg], message: impl Into<String>) {
+        self.diags.push(self.doc.warning_at(path, message));
+    }
+
     pub fn warning_key(&mut self, path: &[Seg], message: impl Into<String>) {
         self.diags.push(self.doc.warning_at_key(path, message));
     }

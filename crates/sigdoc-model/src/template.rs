@@ -153,6 +153,16 @@ impl Template {
     pub fn name_field(&self) -> Option<&Field> {
         self.field_of_kind(&FieldKind::Text)
     }
+
+    /// The field that sums every threat up: the first Markdown field.
+    pub fn abstract_field(&self) -> Option<&Field> {
+        self.field_of_kind(&FieldKind::Markdown)
+    }
+
+    /// Whether a proposed threat must already have this field: its name and abstract.
+    pub fn needed_when_proposed(&self, field: &Field) -> bool {
+        [self.name_field(), self.abstract_field()].into_iter().flatten().any(|f| f.key == field.key)
+    }
 }
 
 const FIELD_KEYS: &[&str] = &["key", "label", "kind", "scale", "required", "guidance"];

@@ -69,6 +69,12 @@ pub struct Threat {
 }
 
 impl Threat {
+    /// Whether the threat is proposed: under discussion, not yet analysed, and so outside
+    /// the analysis's summary and risk matrix.
+    pub fn is_proposed(&self) -> bool {
+        self.status == Some(ThreatStatus::Proposed)
+    }
+
     /// A threat with no values, read against no template: its name is its id.
     pub fn new(id: impl Into<String>, file: impl Into<String>) -> Threat {
         Threat {
@@ -218,29 +224,39 @@ pub(crate) fn read_threat(r: &mut Reader<'_>, stem: &str, template: &Template, p
             ),
         }
     }
+    // A proposed threat need not have every required field yet: say what is missing.
+    let proposed = threat.status == Some(ThreatStatus::Proposed)
+        || template
+            .field_of_kind(&FieldKind::Status)
+            .and_then(|f| map.get(f.key.as_str()))
+            .and_then(Value::as_str)
+            .is_some_and(|s| ThreatStatus::from_name(s.trim()) == Some(ThreatStatus::Proposed));
     for field in &template.fields {
         let path = child(&root, &field.key);
         let loc = r.doc.value_loc(&path);
-        match map.get(field.key.as_str()) {
-            None => {
-                if field.required {
-                    r.error(&root, format!("missing required field \"{}\" ({})", field.key, field.label));
-                }
-            }
-            Some(Value::Null) => {
-                if field.required {
-                    r.error_key(&path, format!("required field \"{}\" ({}) is empty", field.key, field.label));
-                }
-            }
-            Some(Value::String(s)) if s.trim().is_empty() && field.required => {
-                r.error_key(&path, format!("required field \"{}\" ({}) is empty", field.key, field.label));
-            }
+        let missing = match map.get(field.key.as_str()) {
+            None => Some(false),
+            Some(Value::Null) => Some(true),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(true),
             Some(value) => {
                 if let Some(v) = read_value(r, &path, field, value, process) {
                     threat.lines.insert(field.key.clone(), (loc.line, loc.column));
                     threat.values.insert(field.key.clone(), v);
                 }
+                None
             }
+        };
+        let Some(present_but_empty) = missing else { continue };
+        if !field.required {
+            continue;
+        }
+        if proposed && !template.needed_when_proposed(field) {
+            let message = format!("proposed threat: {} not written yet", field.label.to_lowercase());
+            if present_but_empty { r.warning_key(&path, message) } else { r.warning(&root, message) }
+        } else if present_but_empty {
+            r.error_key(&path, format!("required field \"{}\" ({}) is empty", field.key, field.label));
+        } else {
+            r.error(&root, format!("missing required field \"{}\" ({})", field.key, field.label));
         }
     }
     if threat.status.is_none()
@@ -497,5 +513,57 @@ mod tests {
         });
         assert!(errors);
         assert_eq!(t.status, None);
+    }
+
+    /// The example's threat cut down to its name and abstract, proposed, plus `extra`.
+    fn proposed(extra: &str) -> (Vec<crate::Diagnostic>, Option<Threat>) {
+        let files = crate::example::EXAMPLE.map(|(path, text)| {
+            let text = if path.starts_with("threats/") {
+                let head: String =
+                    text.lines().take_while(|l| !l.starts_with("definition:")).map(|l| format!("{l}\n")).collect();
+                format!("{}{extra}", head.replace("status: open", "status: proposed"))
+            } else {
+                text.to_owned()
+            };
+            (path, text)
+        });
+        let loaded = crate::Deliverables::load(&crate::Snapshot::from_files("documents", files));
+        (loaded.diagnostics, loaded.deliverables.threat(STEM).cloned())
+    }
+
+    #[test]
+    fn a_proposed_threat_needs_only_its_name_and_abstract() {
+        let (diagnostics, threat) = proposed("");
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+        let warnings: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert!(warnings.contains(&"proposed threat: definition not written yet"), "{warnings:?}");
+        assert!(warnings.contains(&"proposed threat: attack tree not written yet"), "{warnings:?}");
+        assert!(warnings.iter().all(|w| !w.contains("abstract") && !w.contains(": name")), "{warnings:?}");
+        let threat = threat.unwrap_or_else(|| Threat::new("missing", ""));
+        assert_eq!((threat.status, threat.name()), (Some(ThreatStatus::Proposed), "STARTTLS stripping"));
+        assert_eq!((threat.likelihood(), threat.attack_tree()), (None, None));
+        // An empty value is located at its key.
+        let (diagnostics, _) = proposed("gap:\n");
+        let gap = diagnostics.iter().find(|d| d.message == "proposed threat: gap not written yet");
+        assert_eq!(gap.map(|d| (d.line, d.column)), Some((7, 1)), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn what_a_proposed_threat_has_is_checked_in_full() {
+        let (diagnostics, _) = proposed("likelihood: hihg\n");
+        assert!(diagnostics.iter().any(|d| d.is_error() && d.message.contains("hihg")), "{diagnostics:?}");
+        // Without its abstract, a proposed threat is not yet a threat.
+        let files = crate::example::EXAMPLE.map(|(path, text)| {
+            let text = if path.starts_with("threats/") {
+                "id: starttls-stripping\nname: STARTTLS stripping\nstatus: proposed\n".to_owned()
+            } else {
+                text.to_owned()
+            };
+            (path, text)
+        });
+        let loaded = crate::Deliverables::load(&crate::Snapshot::from_files("documents", files));
+        let errors: Vec<&str> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+        assert_eq!(errors, ["missing required field \"abstract\" (Abstract)"]);
     }
 }

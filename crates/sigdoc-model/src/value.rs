@@ -17,11 +17,14 @@ pub enum ThreatStatus {
     Mitigated,
     /// The group accepts it as it is.
     Accepted,
+    /// Under discussion: only its name and abstract need be written yet.
+    Proposed,
 }
 
 impl ThreatStatus {
     /// Every status, in the order documents list them.
-    pub const ALL: [ThreatStatus; 3] = [ThreatStatus::Open, ThreatStatus::Mitigated, ThreatStatus::Accepted];
+    pub const ALL: [ThreatStatus; 4] =
+        [ThreatStatus::Open, ThreatStatus::Mitigated, ThreatStatus::Accepted, ThreatStatus::Proposed];
 
     /// The name as threat files write it.
     pub fn name(self) -> &'static str {
@@ -29,6 +32,7 @@ impl ThreatStatus {
             ThreatStatus::Open => "open",
             ThreatStatus::Mitigated => "mitigated",
             ThreatStatus::Accepted => "accepted",
+            ThreatStatus::Proposed => "proposed",
         }
     }
 
@@ -219,7 +223,7 @@ mod tests {
 
     #[test]
     fn statuses_have_names() {
-        assert_eq!(ThreatStatus::names(), "open, mitigated, accepted");
+        assert_eq!(ThreatStatus::names(), "open, mitigated, accepted, proposed");
         for status in ThreatStatus::ALL {
             assert_eq!(ThreatStatus::from_name(status.name()), Some(status));
             assert_eq!(status.to_string(), status.name());

@@ -170,6 +170,12 @@ impl YamlDoc {
         Diagnostic::error(&self.file, loc.line, loc.column, escaped(message))
     }
 
+    /// A warning at the value of `path`.
+    pub fn warning_at(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+        let loc = self.value_loc(path);
+        Diagnostic::warning(&self.file, loc.line, loc.column, escaped(message))
+    }
+
     /// A warning at the key of `path`.
     pub fn warning_at_key(&self, path: &[Seg], message: impl Into<String>) -> Diagnostic {
         let loc = self.key_loc(path);
