@@ -199,7 +199,7 @@ impl Repo {
                     },
                 );
             }
-            out.push(History { document: doc, entries, truncated: graph.truncated });
+            out.push(History::new(doc, entries, graph.truncated));
         }
         Ok(out)
     }

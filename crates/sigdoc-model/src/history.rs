@@ -1,5 +1,7 @@
 //! The revision history of one document, as the PDFs and `sigdoc history` show it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::doc_kind::DocKind;
@@ -60,9 +62,35 @@ pub struct History {
     /// True when the repository is shallow and earlier history is not available.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// For the analysis: when each threat, by id, was last reviewed. Not part of the
+    /// history's JSON shape; the analysis shows it in each threat's section.
+    #[serde(skip)]
+    pub reviews: BTreeMap<String, Review>,
+}
+
+/// When a threat was last reviewed: the newest change of its file, named by the entry of
+/// the analysis's history that covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    /// The version of that entry: `0.3`, `0.3+2`, or `0.3+dirty` for uncommitted edits.
+    pub version: String,
+    /// The date of the change, `YYYY-MM-DD` (UTC).
+    pub date: String,
+}
+
+impl Review {
+    /// As a threat's section words it: `0.3, 2025-03-01`.
+    pub fn label(&self) -> String {
+        format!("{}, {}", self.version, self.date)
+    }
 }
 
 impl History {
+    /// A history without reviews.
+    pub fn new(document: DocKind, entries: Vec<HistoryEntry>, truncated: bool) -> History {
+        History { document, entries, truncated, reviews: BTreeMap::new() }
+    }
+
     /// Whether the newest entry is a release, i.e. the build is exactly at a release.
     pub fn is_release(&self) -> bool {
         self.entries.first().is_some_and(|e| e.tag.is_some())

@@ -29,7 +29,7 @@ pub use attack_tree::{AttackNode, Evaluation, Gate, format_cost};
 pub use diagnostic::{Diagnostic, Severity, sort as sort_diagnostics};
 pub use doc_kind::DocKind;
 pub use front::{DocMeta, MarkdownDoc, Prose, STATUSES};
-pub use history::{EARLIEST_TIME, History, HistoryEntry, LATEST_TIME, clamp_time};
+pub use history::{EARLIEST_TIME, History, HistoryEntry, LATEST_TIME, Review, clamp_time};
 pub use layout::{DocFile, MAX_FILE_SIZE};
 pub use load::{Deliverables, Loaded};
 pub use mentions::{Mention, find_mentions, normalise_id};

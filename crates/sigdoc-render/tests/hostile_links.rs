@@ -60,7 +60,7 @@ fn refused_addresses_are_text_and_accepted_ones_are_links() {
     let refused = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
     assert_eq!(refused, 9 + 2 + 3, "{:#?}", loaded.diagnostics);
 
-    let history = History { document: DocKind::Analysis, entries: Vec::new(), truncated: false };
+    let history = History::new(DocKind::Analysis, Vec::new(), false);
     let rendered = render(
         DocKind::Analysis,
         &loaded.deliverables,

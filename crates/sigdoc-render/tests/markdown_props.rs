@@ -247,7 +247,7 @@ proptest! {
         let snapshot = example_with_analysis(&markdown);
         let loaded = sigdoc_model::Deliverables::load(&snapshot);
         prop_assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-        let history = sigdoc_model::History { document: sigdoc_model::DocKind::Analysis, entries: Vec::new(), truncated: false };
+        let history = sigdoc_model::History::new(sigdoc_model::DocKind::Analysis, Vec::new(), false);
         let rendered = sigdoc_render::render(
             sigdoc_model::DocKind::Analysis,
             &loaded.deliverables,
@@ -273,8 +273,7 @@ fn an_empty_code_block_typesets() {
     let snapshot = example_with_analysis("Before.\n\n```\n```\n\nAfter.");
     let loaded = sigdoc_model::Deliverables::load(&snapshot);
     assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
-    let history =
-        sigdoc_model::History { document: sigdoc_model::DocKind::Analysis, entries: Vec::new(), truncated: false };
+    let history = sigdoc_model::History::new(sigdoc_model::DocKind::Analysis, Vec::new(), false);
     let rendered = sigdoc_render::render(
         sigdoc_model::DocKind::Analysis,
         &loaded.deliverables,

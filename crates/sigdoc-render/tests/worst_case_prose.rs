@@ -142,7 +142,7 @@ fn history(remarks: Vec<String>) -> History {
         authors: vec!["Alice Example".into()],
         remarks,
     };
-    History { document: DocKind::Analysis, entries: vec![entry], truncated: false }
+    History::new(DocKind::Analysis, vec![entry], false)
 }
 
 /// The text of a PDF without white space and hyphens, which line breaking adds.

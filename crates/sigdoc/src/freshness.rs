@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use sigdoc_git::{LastChange, Repo};
 use sigdoc_model::layout::{THREATS_FOLDER, threat_id};
-use sigdoc_model::{Deliverables, Diagnostic, Snapshot, Source};
+use sigdoc_model::{Deliverables, Diagnostic, History, Review, Snapshot, Source};
 
 use crate::error::Error;
 
@@ -49,6 +49,33 @@ pub fn last_changes(repo: &Repo, snapshot: &Snapshot) -> Result<BTreeMap<String,
             out.insert(id, None);
         } else if let Some(change) = committed.get(&name) {
             out.insert(id, Some(change.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// When each threat was last reviewed, for the analysis's `history`: its file's newest
+/// change, under the version of the history entry that covers that commit and dated by
+/// the commit. A file with uncommitted edits is under review now: the working tree's
+/// entry names it. A change the history does not cover (beyond a shallow clone's cut)
+/// leaves the threat out rather than guess.
+pub fn reviews(repo: &Repo, snapshot: &Snapshot, history: &History) -> Result<BTreeMap<String, Review>, Error> {
+    let mut out = BTreeMap::new();
+    for (id, change) in last_changes(repo, snapshot)? {
+        let review = match change {
+            None => history
+                .entries
+                .first()
+                .filter(|e| e.commit.is_none())
+                .map(|e| Review { version: e.version.clone(), date: e.date.clone() }),
+            Some(change) => history
+                .entries
+                .iter()
+                .find(|e| e.commits.contains(&change.commit))
+                .map(|e| Review { version: e.version.clone(), date: sigdoc_git::format_date(change.time) }),
+        };
+        if let Some(review) = review {
+            out.insert(id, review);
         }
     }
     Ok(out)

@@ -340,7 +340,7 @@ mod tests {
     fn fingerprints_follow_the_inputs_of_each_document() {
         let a = Snapshot::from_files("documents", [("process.md", "a"), ("threats/x.yaml", "1")]);
         let b = Snapshot::from_files("documents", [("process.md", "a"), ("threats/x.yaml", "2")]);
-        let h = History { document: DocKind::Process, entries: Vec::new(), truncated: false };
+        let h = History::new(DocKind::Process, Vec::new(), false);
         assert_eq!(fingerprint(DocKind::Process, &a, &h, 0), fingerprint(DocKind::Process, &b, &h, 0));
         assert_ne!(fingerprint(DocKind::Analysis, &a, &h, 0), fingerprint(DocKind::Analysis, &b, &h, 0));
         assert_ne!(fingerprint(DocKind::Process, &a, &h, 0), fingerprint(DocKind::Process, &a, &h, 1));

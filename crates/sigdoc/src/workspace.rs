@@ -136,7 +136,11 @@ impl Workspace {
             Some(rev) => HistoryAt::Rev(rev),
             None => HistoryAt::WorkingTree,
         };
-        Ok(self.repo.histories(docs, at, &self.root, &options)?)
+        let mut histories = self.repo.histories(docs, at, &self.root, &options)?;
+        for history in histories.iter_mut().filter(|h| h.document == DocKind::Analysis) {
+            history.reviews = crate::freshness::reviews(&self.repo, &self.snapshot, history)?;
+        }
+        Ok(histories)
     }
 
     /// The time the PDFs are dated: `SOURCE_DATE_EPOCH` for working-tree builds if set,

@@ -181,7 +181,7 @@ mod tests {
     }
 
     fn history(entries: Vec<HistoryEntry>) -> History {
-        History { document: DocKind::Process, entries, truncated: false }
+        History::new(DocKind::Process, entries, false)
     }
 
     #[test]
