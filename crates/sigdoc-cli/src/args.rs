@@ -202,6 +202,10 @@ pub enum NewCommand {
     Threat {
         /// The threat's id: a lower-case slug (a-z, 0-9, -), also the file name.
         id: String,
+        /// Write a proposed threat: status `proposed`, only its name and abstract needed
+        /// now; `sigdoc check` warns about the other fields until they are written.
+        #[arg(long)]
+        proposed: bool,
     },
 }
 

@@ -33,15 +33,18 @@ pub fn threat_schema(d: &Deliverables) -> Value {
     );
     properties.insert(
         STATUS_KEY.into(),
-        json!({"enum": ThreatStatus::ALL, "description": "Whether the threat is open, mitigated or accepted."}),
+        json!({"enum": ThreatStatus::ALL, "description": "Whether the threat is open, mitigated, accepted, or proposed (under discussion: only its name and abstract are needed yet)."}),
     );
     properties.insert(
         "priority_reason".into(),
         json!({"type": "string", "description": "Why a stated priority differs from the one the matrix gives."}),
     );
-    let mut required = vec![json!("id")];
+    // What every threat needs, and what a proposed one needs (its name and abstract);
+    // required text must not be blank, as `check` says.
+    let (mut required, mut when_proposed) = (vec![json!("id")], vec![json!("id")]);
+    let (mut nonblank, mut nonblank_when_proposed) = (Map::new(), Map::new());
     for field in &d.template.fields {
-        let mut schema = kind_schema(&field.kind, field.required, d);
+        let mut schema = kind_schema(&field.kind, d);
         if let Some(object) = schema.as_object_mut() {
             object.insert("title".into(), json!(field.label));
             if !field.guidance.is_empty() {
@@ -49,10 +52,22 @@ pub fn threat_schema(d: &Deliverables) -> Value {
             }
         }
         properties.insert(field.key.clone(), schema);
-        if field.required && !BUILTIN_KEYS.contains(&field.key.as_str()) {
-            required.push(json!(field.key));
+        if !field.required || BUILTIN_KEYS.contains(&field.key.as_str()) {
+            continue;
+        }
+        let prose = matches!(field.kind, FieldKind::Text | FieldKind::Markdown);
+        required.push(json!(field.key));
+        if prose {
+            nonblank.insert(field.key.clone(), json!({"pattern": "\\S"}));
+        }
+        if d.template.needed_when_proposed(field) {
+            when_proposed.push(json!(field.key));
+            if prose {
+                nonblank_when_proposed.insert(field.key.clone(), json!({"pattern": "\\S"}));
+            }
         }
     }
+    let status_key = d.template.field_of_kind(&FieldKind::Status).map_or(STATUS_KEY, |f| f.key.as_str());
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": format!("{}: {} entry", d.sig.name, d.analysis.meta.title),
@@ -62,29 +77,18 @@ pub fn threat_schema(d: &Deliverables) -> Value {
         ),
         "type": "object",
         "properties": properties,
-        "required": required,
         "additionalProperties": false,
+        "if": {"properties": {status_key: {"const": ThreatStatus::Proposed}}, "required": [status_key]},
+        "then": {"required": when_proposed, "properties": nonblank_when_proposed},
+        "else": {"required": required, "properties": nonblank},
         "$defs": { "attack_node": attack_node_schema() },
     })
 }
 
-fn kind_schema(kind: &FieldKind, required: bool, d: &Deliverables) -> Value {
-    let prose = |description: &str| {
-        let mut s = json!({"type": "string", "markdownDescription": description});
-        if required {
-            // `check` refuses a required field that holds only whitespace.
-            s["pattern"] = json!("\\S");
-        }
-        s
-    };
+fn kind_schema(kind: &FieldKind, d: &Deliverables) -> Value {
+    let prose = |description: &str| json!({"type": "string", "markdownDescription": description});
     match kind {
-        FieldKind::Text => {
-            let mut s = json!({"type": "string", "pattern": "^[^\\n]*\\n?$"});
-            if required {
-                s["pattern"] = json!("^\\s*\\S[^\\n]*\\n?$");
-            }
-            s
-        }
+        FieldKind::Text => json!({"type": "string", "pattern": "^[^\\n]*\\n?$"}),
         FieldKind::Markdown => prose("Markdown (CommonMark with tables and footnotes)."),
         FieldKind::Level(scale) => {
             let levels = d.process.scale(scale).map(|s| s.iter().map(|l| l.level.clone()).collect::<Vec<_>>());
@@ -153,4 +157,59 @@ fn attack_node_schema() -> Value {
         "dependentRequired": {"gate": ["children"], "children": ["gate"]},
         "additionalProperties": false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use sigdoc_model::{Deliverables, Snapshot};
+
+    use super::*;
+    use crate::skeleton::EXAMPLE;
+
+    /// The example with its threat replaced by `threat`: whether `check` finds an error
+    /// in it, and whether the schema derived from the example accepts it.
+    fn verdicts(threat: &str) -> (bool, bool) {
+        let files: Vec<(&str, &str)> = EXAMPLE
+            .iter()
+            .map(|(path, text)| (*path, if path.starts_with("threats/") { threat } else { *text }))
+            .collect();
+        let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+        let check_errors = loaded.diagnostics.iter().any(|d| d.is_error());
+        let schema = threat_schema(&loaded.deliverables);
+        let validator = jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("the schema compiles: {e}"));
+        let value: Value = serde_yaml::from_str(threat).unwrap_or_else(|e| panic!("{e}"));
+        (check_errors, validator.is_valid(&value))
+    }
+
+    #[test]
+    fn the_schema_and_check_agree_on_analysed_and_proposed_threats() {
+        let complete = EXAMPLE.iter().find(|(p, _)| p.starts_with("threats/")).map_or("", |(_, t)| t);
+        let head = "id: starttls-stripping\nname: STARTTLS stripping\n";
+        let cases = [
+            ("the example", complete.to_owned(), true),
+            ("a proposed threat with its name and abstract", format!("{head}status: proposed\nabstract: Why.\n"), true),
+            (
+                "a proposed threat with a blank optional",
+                format!("{head}status: proposed\nabstract: Why.\ngap: ''\n"),
+                true,
+            ),
+            ("a proposed threat without its abstract", format!("{head}status: proposed\n"), false),
+            ("a proposed threat with a blank abstract", format!("{head}status: proposed\nabstract: ' '\n"), false),
+            (
+                "a proposed threat with a bad level",
+                format!("{head}status: proposed\nabstract: Why.\nlikelihood: hihg\n"),
+                false,
+            ),
+            ("an open threat with only a name and abstract", format!("{head}status: open\nabstract: Why.\n"), false),
+            (
+                "the example with a blank definition",
+                complete.replacen("definition: |", "definition: ' '\nx_definition: |", 1),
+                false,
+            ),
+        ];
+        for (what, threat, valid) in cases {
+            let (errors, accepted) = verdicts(&threat);
+            assert_eq!((accepted, errors), (valid, !valid), "{what}: schema accepts {accepted}, check errs {errors}");
+        }
+    }
 }

@@ -57,8 +57,9 @@ fn first_existing(path: &Path) -> Option<&Path> {
 }
 
 /// Writes a new threat file into the working tree's documents folder, never over an
-/// existing file nor through a link; returns its path as shown to the user.
-pub fn write_threat(ws: &Workspace, id: &str) -> Result<String, Error> {
+/// existing file nor through a link; returns its path as shown to the user. A `proposed`
+/// threat's file says so in its status.
+pub fn write_threat(ws: &Workspace, id: &str, proposed: bool) -> Result<String, Error> {
     let rel = format!("threats/{id}.yaml");
     let shown = ws.snapshot.display_path(&rel);
     let exists = |what: String| Error::Io {
@@ -95,21 +96,28 @@ pub fn write_threat(ws: &Workspace, id: &str) -> Result<String, Error> {
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| {
         if e.kind() == ErrorKind::AlreadyExists { exists("the file exists already".into()) } else { io(e) }
     })?;
-    file.write_all(threat_skeleton(id, ws.deliverables()).as_bytes()).map_err(io)?;
+    file.write_all(threat_skeleton(id, ws.deliverables(), proposed).as_bytes()).map_err(io)?;
     Ok(shown)
 }
 
 /// The text of a new threat file: `id`, then every field with its label, kind, whether it
-/// is required, and its guidance as comments, and an empty value that `check` flags.
-pub fn threat_skeleton(id: &str, d: &Deliverables) -> String {
+/// is required, and its guidance as comments, and an empty value that `check` flags: as
+/// an error, or for a `proposed` threat (status `proposed`) as a warning, except its name
+/// and abstract.
+pub fn threat_skeleton(id: &str, d: &Deliverables, proposed: bool) -> String {
+    let status = if proposed { ThreatStatus::Proposed } else { ThreatStatus::Open };
+    let todo = if proposed {
+        "# A proposed threat needs only its name and abstract now; `sigdoc check` warns about\n\
+         # the other fields until they are written.\n"
+    } else {
+        "# The comments are the template's guidance; `sigdoc check` lists what is still missing.\n"
+    };
     let mut out = format!(
-        "# A threat of the {}'s {}: one value per field of {}.\n\
-         # The comments are the template's guidance; `sigdoc check` lists what is still missing.\n\
-         id: {id}\n",
+        "# A threat of the {}'s {}: one value per field of {}.\n{todo}id: {id}\n",
         d.sig.name, d.analysis.meta.title, d.template.meta.title
     );
     if d.template.field(STATUS_KEY).is_none() {
-        out.push_str(&format!("{STATUS_KEY}: {}  # one of: {}\n", ThreatStatus::Open, ThreatStatus::names()));
+        out.push_str(&format!("{STATUS_KEY}: {status}  # one of: {}\n", ThreatStatus::names()));
     }
     for field in &d.template.fields {
         out.push('\n');
@@ -122,7 +130,12 @@ pub fn threat_skeleton(id: &str, d: &Deliverables) -> String {
                 out.push('\n');
             }
         }
-        out.push_str(&format!("{}:\n", field.key));
+        // The template's own status field holds the status a proposed threat must state.
+        if proposed && field.kind == FieldKind::Status {
+            out.push_str(&format!("{}: {status}\n", field.key));
+        } else {
+            out.push_str(&format!("{}:\n", field.key));
+        }
     }
     out
 }

@@ -12,7 +12,7 @@ use sigdoc::workspace::Workspace;
 /// Writes the new file, or says why not: an invalid id (exit 2), an existing threat or a
 /// broken template (exit 1).
 pub fn run(ws: &Workspace, args: &NewArgs, console: &mut Console<'_>) -> Result<(), CliError> {
-    let NewCommand::Threat { id } = &args.what;
+    let NewCommand::Threat { id, proposed } = &args.what;
     if !is_slug(id) {
         return Err(CliError::Usage(format!(
             "\"{id}\" is not a valid threat id: use lower-case letters a-z, digits and '-', not at either end"
@@ -24,8 +24,9 @@ pub fn run(ws: &Workspace, args: &NewArgs, console: &mut Console<'_>) -> Result<
         console.info("the template cannot be read, so nothing was written");
         return Err(CliError::InvalidDocuments);
     }
-    let shown = sigdoc::skeleton::write_threat(ws, id)?;
+    let shown = sigdoc::skeleton::write_threat(ws, id, *proposed)?;
     console.out_line(&shown);
-    console.info(format!("fill in every field, then run `sigdoc check`; {shown} is not committed yet"));
+    let what = if *proposed { "fill in its name and abstract" } else { "fill in every field" };
+    console.info(format!("{what}, then run `sigdoc check`; {shown} is not committed yet"));
     Ok(())
 }
