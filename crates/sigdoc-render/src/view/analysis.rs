@@ -2,7 +2,9 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use sigdoc_model::{Deliverables, Threat};
+use std::collections::BTreeMap;
+
+use sigdoc_model::{Deliverables, Review, Threat};
 
 use super::prose::Prose;
 use super::rating::RatingView;
@@ -17,31 +19,50 @@ pub struct AnalysisView {
     pub body: Prose,
     /// The process's rating, for the risk matrix.
     pub rating: RatingView,
-    /// Every threat, most urgent first, then by name: the order of the summary table
-    /// and of the sections.
+    /// Every analysed threat, most urgent first, then by name: the order of the summary
+    /// table and of the sections.
     pub threats: Vec<ThreatView>,
+    /// The proposed threats, by name: a section of their own after the analysed ones,
+    /// outside the summary and the matrix.
+    pub proposed: Vec<ThreatView>,
 }
 
 impl AnalysisView {
-    /// The view of the analysis; with a `cache`, unchanged threats' views come from it.
-    pub fn new(d: &Deliverables, cache: Option<&ThreatCache>) -> AnalysisView {
+    /// The view of the analysis, each threat with its last review from `reviews`; with
+    /// a `cache`, unchanged threats' views come from it.
+    pub fn new(d: &Deliverables, reviews: &BTreeMap<String, Review>, cache: Option<&ThreatCache>) -> AnalysisView {
         let threats = sorted(d);
+        let mut sections = match cache {
+            Some(cache) => cache.sections(d, &threats, |t| ThreatView::new(t, d)),
+            None => threats.par_iter().map(|t| ThreatView::new(t, d)).collect(),
+        };
+        // Reviews come from git, not from the threat, so they are set after the cache:
+        // a section kept for an unchanged file may have a newer review.
+        for section in &mut sections {
+            section.last_review = reviews.get(&section.id).map(Review::label);
+        }
+        let (proposed, threats) = threats.iter().zip(sections).partition(|(t, _)| t.is_proposed());
         AnalysisView {
             body: to_nodes(&d.analysis.body.text, &d.references),
             rating: RatingView::new(&d.process, &d.references),
-            threats: match cache {
-                Some(cache) => cache.sections(d, &threats, |t| ThreatView::new(t, d)),
-                None => threats.par_iter().map(|t| ThreatView::new(t, d)).collect(),
-            },
+            threats: only_views(threats),
+            proposed: only_views(proposed),
         }
     }
 }
 
+fn only_views(pairs: Vec<(&&Threat, ThreatView)>) -> Vec<ThreatView> {
+    pairs.into_iter().map(|(_, view)| view).collect()
+}
+
 /// The threats most urgent first, then by name (case aside), then by id; a threat without
-/// a priority comes last.
+/// a priority comes last. Proposed threats are not rated, so they come by name.
 fn sorted(d: &Deliverables) -> Vec<&Threat> {
     let mut threats: Vec<&Threat> = d.threats.iter().collect();
-    threats.sort_by_cached_key(|t| (t.priority(&d.process).unwrap_or(u32::MAX), t.name().to_lowercase(), t.id.clone()));
+    threats.sort_by_cached_key(|t| {
+        let priority = if t.is_proposed() { None } else { t.priority(&d.process) };
+        (priority.unwrap_or(u32::MAX), t.name().to_lowercase(), t.id.clone())
+    });
     threats
 }
 
@@ -69,7 +90,7 @@ mod tests {
         ];
         let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
         let d = example_with(&files);
-        let view = AnalysisView::new(&d, None);
+        let view = AnalysisView::new(&d, &BTreeMap::new(), None);
         let order: Vec<(&str, Option<u32>)> = view.threats.iter().map(|t| (t.id.as_str(), t.priority)).collect();
         assert_eq!(
             order,
@@ -83,11 +104,43 @@ mod tests {
         );
         // The same sections from a cache, built or kept.
         let cache = ThreatCache::default();
-        assert_eq!(AnalysisView::new(&d, Some(&cache)), view);
-        assert_eq!(AnalysisView::new(&d, Some(&cache)), view);
+        assert_eq!(AnalysisView::new(&d, &BTreeMap::new(), Some(&cache)), view);
+        assert_eq!(AnalysisView::new(&d, &BTreeMap::new(), Some(&cache)), view);
         let data = serde_json::to_value(&view).unwrap_or_default();
         assert_eq!(data["body"][0]["c"][0], "Introduction");
         assert_eq!(data["threats"].as_array().map(Vec::len), Some(5));
+    }
+
+    #[test]
+    fn proposed_threats_stand_apart_by_name_and_reviews_follow_the_id() {
+        let proposed = |id: &str, name: &str, extra: &str| {
+            (format!("threats/{id}.yaml"), format!("id: {id}\nname: {name}\nstatus: proposed\nabstract: A.\n{extra}"))
+        };
+        let files = [
+            proposed("p-zed", "Zed", "likelihood: high\ndamage: high\n"),
+            proposed("p-alpha", "alpha", ""),
+            threat("rated", "Rated", "low", "low"),
+        ];
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let d = example_with(&files);
+        let review = |version: &str| Review { version: version.into(), date: "2025-03-01".into() };
+        let reviews = BTreeMap::from([("p-zed".to_owned(), review("0.2")), ("rated".to_owned(), review("0.1+1"))]);
+        let cache = ThreatCache::default();
+        for cache in [None, Some(&cache), Some(&cache)] {
+            let view = AnalysisView::new(&d, &reviews, cache);
+            let ids = |list: &[ThreatView]| list.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&view.threats), ["starttls-stripping", "rated"]);
+            // By name, though Zed's levels would rate it first.
+            assert_eq!(ids(&view.proposed), ["p-alpha", "p-zed"]);
+            let reviewed: Vec<Option<&str>> =
+                view.threats.iter().chain(&view.proposed).map(|t| t.last_review.as_deref()).collect();
+            assert_eq!(reviewed, [None, Some("0.1+1, 2025-03-01"), None, Some("0.2, 2025-03-01")]);
+            // A proposed threat shows a priority only when it has one.
+            let keys = |t: &ThreatView| t.fields.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
+            assert!(!keys(&view.proposed[0]).contains(&"priority".to_owned()));
+            assert!(keys(&view.proposed[1]).contains(&"priority".to_owned()));
+            assert!(keys(&view.threats[1]).contains(&"priority".to_owned()));
+        }
     }
 
     #[test]

@@ -79,7 +79,12 @@ impl FieldValueView {
                 Some(FieldValue::Priority(p)) => Some(*p),
                 _ => None,
             };
-            return Some(FieldValueView::Priority(PriorityView::new(t, stated, d)));
+            let view = PriorityView::new(t, stated, d);
+            // A proposed threat is not rated yet: its section shows only what it has.
+            if t.is_proposed() && view.level.is_none() {
+                return None;
+            }
+            return Some(FieldValueView::Priority(view));
         }
         Some(match t.value(&field.key)? {
             FieldValue::Text(s) => FieldValueView::Text(inline_text(s, refs)),

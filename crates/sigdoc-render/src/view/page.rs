@@ -49,7 +49,9 @@ impl PageView {
         let (meta, content) = match doc {
             DocKind::Process => (&d.process.doc.meta, ContentView::Process(ProcessView::new(d))),
             DocKind::Template => (&d.template.meta, ContentView::Template(TemplateView::new(d))),
-            DocKind::Analysis => (&d.analysis.meta, ContentView::Analysis(AnalysisView::new(d, cache))),
+            DocKind::Analysis => {
+                (&d.analysis.meta, ContentView::Analysis(AnalysisView::new(d, &history.reviews, cache)))
+            }
         };
         PageView {
             document: DocumentView::new(doc, d, meta, history, revision),
@@ -67,7 +69,7 @@ mod tests {
     #[test]
     fn header_and_content_keys_side_by_side() {
         let d = example();
-        let history = History { document: DocKind::Analysis, entries: Vec::new(), truncated: false };
+        let history = History::new(DocKind::Analysis, Vec::new(), false);
         let revision = Revision::from_history(&history, "2025-01-02");
         for doc in DocKind::ALL {
             let view = PageView::new(doc, &d, &history, &revision, None, &["sig.yaml".to_owned()]);

@@ -29,6 +29,8 @@ pub struct ThreatView {
     /// The fields its section shows, in the template's order: every field that holds a
     /// value, and the priority, but not the name, which titles the section.
     pub fields: Vec<FieldView>,
+    /// When it was last reviewed, `0.3, 2025-03-01`, where the history knows.
+    pub last_review: Option<String>,
 }
 
 impl ThreatView {
@@ -53,6 +55,7 @@ impl ThreatView {
                 .filter(|f| Some(f.key.as_str()) != name_key)
                 .filter_map(|f| FieldView::new(t, f, d))
                 .collect(),
+            last_review: None,
         }
     }
 }
