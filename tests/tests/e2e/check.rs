@@ -144,7 +144,7 @@ fn stale(fixture: &Fixture, args: &[&str]) -> Vec<String> {
     let mut argv = vec!["check", "--format", "json"];
     argv.extend_from_slice(args);
     let (code, stdout, stderr) = fixture.sigdoc(&argv);
-    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(code, 0, "{stderr}\n{stdout}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     json["diagnostics"]
         .as_array()
@@ -158,7 +158,7 @@ fn stale(fixture: &Fixture, args: &[&str]) -> Vec<String> {
 #[test]
 fn threats_no_recent_release_revisited_are_warned_about_at_their_file() {
     let mut fixture = Fixture::with_threats(&["c2s-starttls-stripping", "carbon-forging"]);
-    fixture.replace("documents/process.md", "---\ntitle:", "---\nreview: {max_releases: 1}\ntitle:");
+    fixture.replace("documents/process.md", "\n  max_releases: 4\n", "\n  max_releases: 1\n");
     let first = fixture.commit("Two threats");
     fixture.tag("v0.1", &first);
     fixture.replace(C2S, "\nstatus: open\n", "\nstatus: mitigated\n");
