@@ -1,5 +1,8 @@
 //! `sigdoc diff FROM [TO]`: what changed between two revisions, threat by threat, field by
-//! field, as coloured text, JSON or an XEP-style PDF report.
+//! field, as coloured text, JSON, Markdown for a pull request or an XEP-style PDF report.
+
+mod markdown;
+mod md_text;
 
 use std::path::Path;
 
@@ -55,6 +58,7 @@ pub fn run(cli: &Cli, settings: &Settings, args: &DiffArgs, console: &mut Consol
             text.into_bytes()
         }
         DiffFormat::Human => human(&report, color).into_bytes(),
+        DiffFormat::Markdown => markdown::markdown(&report).into_bytes(),
         // clap requires `-o` with this format: PDF bytes are not for a terminal.
         DiffFormat::Pdf => sigdoc::diff::pdf(&report, &to)?,
     };
@@ -124,7 +128,7 @@ impl Style {
 
 /// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`, `the working tree (HEAD
 /// 40872e9 + edits, 2025-01-02)`, or `(clean at HEAD 40872e9, …)` without uncommitted edits.
-fn describe(side: &Side) -> String {
+pub(crate) fn describe(side: &Side) -> String {
     let mut parts = Vec::new();
     if let Some(c) = side.commit.as_ref().or(side.head.as_ref()) {
         let short = c.get(..7).unwrap_or(c);
@@ -215,7 +219,7 @@ pub(crate) fn value_line(v: &Value) -> String {
     }
 }
 
-fn priority_line(v: &Value, label: Option<&String>) -> String {
+pub(crate) fn priority_line(v: &Value, label: Option<&String>) -> String {
     match label {
         Some(l) => format!("{} ({l})", value_line(v)),
         None => value_line(v),
@@ -331,7 +335,7 @@ fn records(title: &str, list: &[RecordChange], st: &Style, out: &mut String) {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
