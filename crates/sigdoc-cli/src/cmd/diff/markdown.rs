@@ -391,3 +391,91 @@ fn tree_body(tree: &TreeDiff) -> Body {
     blocks.extend(cheapest);
     Body::Blocks { blocks, summary }
 }
+
+#[cfg(test)]
+mod tests {
+    use sigdoc_diff::{Invalidated, Item, ItemChange, ItemChanges, Markup};
+    use sigdoc_model::ApproachPart;
+
+    use super::*;
+
+    fn field(label: &str, detail: Option<Detail>, old: Value, new: Value) -> FieldDiff {
+        FieldDiff { key: label.to_lowercase(), kind: "markdown".into(), label: label.into(), old, new, detail }
+    }
+
+    #[test]
+    fn documents_follow_threats_in_the_terminal_s_order() {
+        let mut report = Report::default();
+        let d = &mut report.diff;
+        d.documents.process.push(RecordChange {
+            what: "scales.likelihood".into(),
+            old: "3 levels".into(),
+            new: "4 levels".into(),
+            prose: None,
+        });
+        d.documents.template.changed.push(RecordChange {
+            what: "gap: required".into(),
+            old: false.into(),
+            new: true.into(),
+            prose: None,
+        });
+        d.invalidated.push(Invalidated { id: "t|x".into(), reasons: vec!["it lacks a <gap>".into()] });
+        d.documents.analysis.push(RecordChange {
+            what: "title".into(),
+            old: "A".into(),
+            new: "B".into(),
+            prose: Some(Prose::compare("Old title", "New title", Markup::Plain)),
+        });
+        let text = markdown(&report);
+        let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("no {needle:?} in {text}"));
+        assert!(at("#### Process") < at("#### Template"), "{text}");
+        assert!(at("#### Template") < at("leave invalid") && at("leave invalid") < at("#### Analysis"), "{text}");
+        assert!(text.contains("- *gap: required:* ~~false~~ → **true**\n"), "{text}");
+        assert!(text.contains("- `t|x`: it lacks a \\<gap\\>\n"), "{text}");
+        assert!(text.contains("- *title:* ~~Old~~ **New** title\n"), "{text}");
+        assert!(text.ends_with("title\n"), "one newline at the end: {text:?}");
+    }
+
+    #[test]
+    fn items_and_trees_read_as_lists_and_outlines() {
+        let part = ItemPart::Approach;
+        let items = ItemChanges {
+            added: vec![Item { index: 1, parts: vec![(part(ApproachPart::Approach), "Pin *keys*.".into())] }],
+            removed: Vec::new(),
+            changed: vec![ItemChange {
+                old_index: 0,
+                new_index: 0,
+                parts: vec![(
+                    part(ApproachPart::ImplementationIssues),
+                    Prose::compare("Cost.", "Low cost.", Markup::Markdown),
+                )],
+            }],
+        };
+        let body = field_body(&field("Potential approaches", Some(Detail::Items { items }), Value::Null, Value::Null));
+        let Body::Blocks { blocks, summary } = body else { panic!("two items are a list") };
+        assert_eq!(summary, "2 items changed");
+        assert_eq!(
+            blocks,
+            ["- #2 added: **Approach: Pin \\*keys\\*.**\n- #1: *Implementation issues:* ~~Cost.~~ **Low cost.**"]
+        );
+
+        let node = |path: &[&str], leaf: bool| NodeInfo {
+            path: path.iter().map(|s| s.to_string()).collect(),
+            goal: path.last().map(|s| s.to_string()).unwrap_or_default(),
+            gate: None,
+            cost: leaf.then_some(2.0),
+            possible: true,
+            equipment: false,
+            leaf,
+        };
+        let tree = TreeDiff {
+            added: vec![node(&["Root", "New ```branch"], false), node(&["Root", "New ```branch", "Leaf"], true)],
+            removed: vec![node(&["Root", "Old"], true)],
+            changed: Vec::new(),
+            cheapest: sigdoc_diff::CheapestChange { old: None, new: None, changed: false },
+        };
+        let Body::Blocks { blocks, summary } = tree_body(&tree) else { panic!("nodes are blocks") };
+        assert_eq!(summary, "2 nodes added, 1 removed, 0 changed");
+        assert_eq!(blocks, ["````diff\n+ Root › New ```branch\n+   Leaf (cost 2)\n- Root › Old (cost 2)\n````"]);
+    }
+}
