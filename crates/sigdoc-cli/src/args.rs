@@ -140,7 +140,7 @@ pub enum Command {
     Init(InitArgs),
     /// Compare two revisions threat by threat, field by field.
     #[command(
-        after_help = "Examples:\n  sigdoc diff v0.1 v0.2\n  sigdoc diff v0.2                   against the working tree\n  sigdoc diff v0.1 v0.2 --format pdf -o changes.pdf\n  sigdoc diff v0.1 --threat carbon-forging --format json"
+        after_help = "Examples:\n  sigdoc diff v0.1 v0.2\n  sigdoc diff v0.2                   against the working tree\n  sigdoc diff v0.1 v0.2 --format pdf -o changes.pdf\n  sigdoc diff origin/main --format markdown -o changes.md   for a pull-request comment\n  sigdoc diff v0.1 --threat carbon-forging --format json"
     )]
     Diff(DiffArgs),
     /// Every revision in which one threat changed, newest first, with its field changes.
@@ -298,6 +298,8 @@ pub enum DiffFormat {
     Json,
     /// An XEP-style "Changes from FROM to TO" report (needs `-o FILE`).
     Pdf,
+    /// GitHub-flavoured Markdown for a pull-request comment.
+    Markdown,
 }
 
 /// `sigdoc diff`.

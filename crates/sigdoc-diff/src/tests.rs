@@ -193,6 +193,8 @@ fn only_the_moved_threat_is_a_priority_move_and_an_unrenamed_threat_has_no_old_n
         d.summary.priority_moves.iter().map(|m| (m.id.as_str(), m.old, m.new)).collect();
     assert_eq!(moves, [("kept", Some(2), Some(1))]);
     assert_eq!(d.threats.changed[0].old_name, None);
+    // Overview tables read the new priority from the changed threat itself.
+    assert_eq!(d.threats.changed[0].priority, Some(1));
     let d = after(|d| {
         kept(d).values.insert("name".into(), FieldValue::Text("Renamed".into()));
     });

@@ -90,6 +90,9 @@ pub struct ThreatDiff {
     /// The name in the old revision, if it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_name: Option<String>,
+    /// The priority the new revision's documents show (the old one is in the summary's
+    /// priority moves when it differs), for overview tables.
+    pub priority: Option<u32>,
     /// The fields that differ, in the new template's order (then fields the template dropped).
     pub fields: Vec<FieldDiff>,
 }
@@ -240,5 +243,5 @@ pub(crate) fn diff_threat(a: &Threat, old: &Deliverables, b: &Threat, new: &Deli
     }
     let name = b.name().to_owned();
     let old_name = Some(a.name().to_owned()).filter(|n| *n != name);
-    Some(ThreatDiff { id: b.id.clone(), name, old_name, fields })
+    Some(ThreatDiff { id: b.id.clone(), name, old_name, priority: b.priority(&new.process), fields })
 }

@@ -562,7 +562,8 @@ mod tests {
 
     fn report_with(fields: Vec<FieldDiff>) -> Report {
         let mut report = Report::default();
-        let threat = sigdoc_diff::ThreatDiff { id: "t".into(), name: "T".into(), old_name: None, fields };
+        let threat =
+            sigdoc_diff::ThreatDiff { id: "t".into(), name: "T".into(), old_name: None, priority: None, fields };
         report.diff.threats.changed.push(threat);
         report
     }

@@ -4,9 +4,11 @@
 
 pub mod build;
 pub mod coverage;
+pub mod diff;
 mod environment;
 mod error;
 pub mod freshness;
+pub mod log;
 pub mod output;
 pub mod release;
 pub mod schema;

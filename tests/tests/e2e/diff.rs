@@ -4,20 +4,20 @@ use serde_json::{Value, json};
 
 use crate::support::{Fixture, contains, contains_ignoring_spaces, normalise, pdf_pages, pdf_text};
 
-const CARBON: &str = "documents/threats/carbon-forging.yaml";
+pub(crate) const CARBON: &str = "documents/threats/carbon-forging.yaml";
 const JID: &str = "documents/threats/jid-confusables.yaml";
-const NEW_LEAF: &str = "Buy a confusable address from a reseller";
+pub(crate) const NEW_LEAF: &str = "Buy a confusable address from a reseller";
 
 /// v0.1 holds three threats; v0.2 removes dialback-spoofing, adds forged-receipts, raises
 /// carbon-forging's likelihood from low to high (its computed priority moves from 2 to 1),
 /// and gives jid-confusables a new attack-tree leaf and a new reference.
-struct Scenario {
-    fixture: Fixture,
-    v1: String,
-    v2: String,
+pub(crate) struct Scenario {
+    pub(crate) fixture: Fixture,
+    pub(crate) v1: String,
+    pub(crate) v2: String,
 }
 
-fn scenario() -> Scenario {
+pub(crate) fn scenario() -> Scenario {
     let mut fixture = Fixture::with_threats(&["carbon-forging", "dialback-spoofing", "jid-confusables"]);
     let v1 = fixture.commit("Three threats");
     fixture.tag("v0.1", &v1);
@@ -41,7 +41,7 @@ fn scenario() -> Scenario {
     Scenario { fixture, v1, v2 }
 }
 
-fn diff_json(fixture: &Fixture, args: &[&str]) -> Value {
+pub(crate) fn diff_json(fixture: &Fixture, args: &[&str]) -> Value {
     let mut all = vec!["diff"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);

@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod corpus;
 mod diff;
+mod diff_markdown;
 mod escaping;
 mod history;
 mod hostile;

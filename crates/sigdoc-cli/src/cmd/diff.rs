@@ -1,5 +1,8 @@
 //! `sigdoc diff FROM [TO]`: what changed between two revisions, threat by threat, field by
-//! field, as coloured text, JSON or an XEP-style PDF report.
+//! field, as coloured text, JSON, Markdown for a pull request or an XEP-style PDF report.
+
+mod markdown;
+mod md_text;
 
 use std::path::Path;
 
@@ -8,81 +11,32 @@ use sigdoc_diff::{
     Detail, Diff, FieldDiff, ItemPart, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff, format_cost,
 };
 use sigdoc_model::text::is_unprintable;
-use sigdoc_model::{Severity, Source};
 
 use crate::Cli;
 use crate::CliError;
 use crate::args::{Color, DiffArgs, DiffFormat};
 use crate::console::Console;
+use sigdoc::diff::Revision;
 use sigdoc::output::{OutputDir, is_plain_name};
 use sigdoc::workspace::{Settings, Workspace};
 
-/// One revision as the command line resolved it, with its documents.
-pub(crate) struct Revision {
-    pub side: Side,
-    pub ws: Workspace,
-}
-
-/// Opens a revision (`None`: the working tree) and describes it.
-pub(crate) fn open(settings: &Settings, rev: Option<&str>) -> Result<Revision, CliError> {
-    let ws = Workspace::open(settings, rev)?;
-    // Load here, not when first asked: `run` opens both revisions side by side, and
-    // loading is most of the work.
-    ws.loaded();
-    let side = match &ws.snapshot.source {
-        Source::Commit { rev, commit, time, tag } => Side {
-            rev: Some(rev.clone()),
-            commit: Some(commit.clone()),
-            tag: tag.clone(),
-            date: Some(sigdoc_git::format_date(*time)),
-            worktree: false,
-            head: None,
-            dirty: false,
-        },
-        Source::WorkingTree { head, head_time, dirty } => Side {
-            rev: None,
-            commit: None,
-            tag: None,
-            date: head_time.map(sigdoc_git::format_date),
-            worktree: true,
-            head: head.clone(),
-            dirty: *dirty,
-        },
-    };
-    Ok(Revision { side, ws })
-}
-
 /// Says on standard error that a revision has errors, so that a threat that failed to load
 /// is not silently taken for a removed one.
-pub(crate) fn warn_errors(rev: &Revision, console: &mut Console<'_>) {
-    let errors = rev.ws.loaded().diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+fn warn_errors(rev: &Revision, console: &mut Console<'_>) {
+    let errors = rev.errors();
     if errors > 0 {
-        let check = match &rev.side.rev {
-            Some(r) => format!("sigdoc check --rev {r}"),
-            None => "sigdoc check".to_owned(),
-        };
         console.info(format!(
             "warning: {} has {errors} error{} (see `{}`); parts that could not be read are compared as missing",
             flat(&rev.side.label()),
             if errors == 1 { "" } else { "s" },
-            flat(&check)
+            flat(&rev.check_command())
         ));
     }
 }
 
 /// Compares two revisions and prints or writes the result.
 pub fn run(cli: &Cli, settings: &Settings, args: &DiffArgs, console: &mut Console<'_>) -> Result<(), CliError> {
-    if args.format == DiffFormat::Pdf && args.output.is_none() {
-        return Err(CliError::Usage("--format pdf writes a file: give it with -o FILE".into()));
-    }
-    // The two revisions load in parallel: reading and checking a thousand threats is most
-    // of a diff's time.
-    let (from, to) = std::thread::scope(|scope| {
-        let from = scope.spawn(|| open(settings, Some(&args.from)));
-        let to = open(settings, args.to.as_deref());
-        (from.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), to)
-    });
-    let (from, to) = (from?, to?);
+    let (from, to) = sigdoc::diff::open_pair(settings, &args.from, args.to.as_deref())?;
     // Where the report goes is checked before it is made.
     let target = match &args.output {
         Some(path) => Some(output_file(path, &settings.cwd, &to.ws)?),
@@ -90,14 +44,7 @@ pub fn run(cli: &Cli, settings: &Settings, args: &DiffArgs, console: &mut Consol
     };
     warn_errors(&from, console);
     warn_errors(&to, console);
-    let mut diff = sigdoc_diff::diff(from.ws.deliverables(), to.ws.deliverables());
-    if let Some(id) = &args.threat {
-        if from.ws.deliverables().threat(id).is_none() && to.ws.deliverables().threat(id).is_none() {
-            return Err(CliError::Usage(format!("no threat \"{id}\" in {} or {}", from.side.label(), to.side.label())));
-        }
-        diff.only_threat(id);
-    }
-    let report = Report { from: from.side.clone(), to: to.side.clone(), diff };
+    let report = sigdoc::diff::compare(&from, &to, args.threat.as_deref())?;
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
@@ -111,10 +58,9 @@ pub fn run(cli: &Cli, settings: &Settings, args: &DiffArgs, console: &mut Consol
             text.into_bytes()
         }
         DiffFormat::Human => human(&report, color).into_bytes(),
-        DiffFormat::Pdf => {
-            let options = sigdoc_render::RenderOptions { timestamp: to.ws.timestamp(), attachments: Vec::new() };
-            sigdoc_render::render_diff(&report, to.ws.deliverables(), &options)?.pdf
-        }
+        DiffFormat::Markdown => markdown::markdown(&report).into_bytes(),
+        // clap requires `-o` with this format: PDF bytes are not for a terminal.
+        DiffFormat::Pdf => sigdoc::diff::pdf(&report, &to)?,
     };
     match (&target, &args.output) {
         (Some((folder, name)), Some(path)) => {
@@ -182,7 +128,7 @@ impl Style {
 
 /// How a revision is introduced: `v0.2 (40872e9, 2025-01-02)`, `the working tree (HEAD
 /// 40872e9 + edits, 2025-01-02)`, or `(clean at HEAD 40872e9, …)` without uncommitted edits.
-fn describe(side: &Side) -> String {
+pub(crate) fn describe(side: &Side) -> String {
     let mut parts = Vec::new();
     if let Some(c) = side.commit.as_ref().or(side.head.as_ref()) {
         let short = c.get(..7).unwrap_or(c);
@@ -273,7 +219,7 @@ pub(crate) fn value_line(v: &Value) -> String {
     }
 }
 
-fn priority_line(v: &Value, label: Option<&String>) -> String {
+pub(crate) fn priority_line(v: &Value, label: Option<&String>) -> String {
     match label {
         Some(l) => format!("{} ({l})", value_line(v)),
         None => value_line(v),
@@ -389,7 +335,7 @@ fn records(title: &str, list: &[RecordChange], st: &Style, out: &mut String) {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
