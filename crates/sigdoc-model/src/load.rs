@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::doc_kind::DocKind;
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
-use crate::layout::{DocFile, is_quiet_extra, threat_file_name, threat_id};
+use crate::layout::{DocFile, THREATS_FOLDER, is_quiet_extra, threat_file_name, threat_id};
 use crate::process::{PROCESS_KEYS, Process, read_rating, read_review};
 use crate::prose::{
     Finding, Locator, MAX_FOOTNOTES, MAX_FOOTNOTES_PER_BLOCK, MAX_HEADINGS, SourceFile, Start, examine, locate,
@@ -164,7 +164,9 @@ impl Deliverables {
         check_cross_references(&d, &mut diags);
         let mut used = texts.check(snapshot, &d.references, &mut diags);
         used.extend(d.threats.iter().flat_map(|t| t.references().map(|r| r.id.as_str())));
-        diags.extend(bibliography.unused(|id| used.contains(id)));
+        if citations_all_read(snapshot, &diags) {
+            diags.extend(bibliography.unused(|id| used.contains(id)));
+        }
         crate::sort_diagnostics(&mut diags);
         diags.dedup();
         Loaded { deliverables: d, diagnostics: diags }
@@ -204,6 +206,15 @@ fn load_threats(snapshot: &Snapshot, d: &Deliverables, texts: &mut Texts, diags:
         }
     }
     threats
+}
+
+/// Whether every threat's citations were read: a threat file or the template with
+/// errors may hide `ref:`s, and a warning for every reference a broken file cites would
+/// bury its one error. References that nothing cites are reported once they are read.
+fn citations_all_read(snapshot: &Snapshot, diags: &[Diagnostic]) -> bool {
+    let template = snapshot.display_path(DocFile::Template.path());
+    let threats = snapshot.display_path(&format!("{THREATS_FOLDER}/"));
+    !diags.iter().any(|d| d.is_error() && (d.file == template || d.file.starts_with(&threats)))
 }
 
 /// Checks across files: references exist and priorities follow the matrix.
@@ -428,6 +439,40 @@ mod tests {
     #[test]
     fn the_example_is_clean() {
         assert_eq!(check_with("sig.yaml", str::to_owned), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_reference_nothing_cites_is_a_warning_once_every_threat_is_read() {
+        let extra = "\nunused-page: {title: T, url: 'https://example.org'}\n";
+        let found = check_with("references.yaml", |text| format!("{text}{extra}"));
+        let line = EXAMPLE.iter().find(|(p, _)| *p == "references.yaml").map_or(0, |(_, t)| t.lines().count()) + 2;
+        assert_eq!(
+            found,
+            [format!(
+                "documents/references.yaml:{line}:1: reference \"unused-page\" is never cited (no mention, [@unused-page] or ref: uses it); cite it or remove it"
+            )]
+        );
+        // A cite in any prose uses it.
+        let files = EXAMPLE.map(|(path, text)| match path {
+            "references.yaml" => (path, format!("{text}{extra}")),
+            "analysis.md" => (path, format!("{text}\nSee [@unused-page].\n")),
+            _ => (path, text.to_owned()),
+        });
+        assert_eq!(Deliverables::load(&Snapshot::from_files("documents", files)).diagnostics, []);
+        // A threat or template with errors may hide its citations: no warning then.
+        for (file, from, to) in [
+            ("threats/starttls-stripping.yaml", "likelihood: medium", "likelihood: hihg"),
+            ("template.yaml", "fields:", "fields: 3\nothers:"),
+        ] {
+            let files = EXAMPLE.map(|(path, text)| match path {
+                "references.yaml" => (path, format!("{text}{extra}")),
+                p if p == file => (path, text.replacen(from, to, 1)),
+                _ => (path, text.to_owned()),
+            });
+            let diags = Deliverables::load(&Snapshot::from_files("documents", files)).diagnostics;
+            assert!(diags.iter().any(Diagnostic::is_error), "{file}: {diags:#?}");
+            assert!(!diags.iter().any(|d| d.message.contains("never cited")), "{file}: {diags:#?}");
+        }
     }
 
     #[test]
