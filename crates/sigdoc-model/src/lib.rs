@@ -1,6 +1,7 @@
 //! The documents of a security working group as typed data: loading, checking, evaluating.
 
 pub mod attack_tree;
+pub mod cites;
 mod diagnostic;
 mod doc_kind;
 #[cfg(test)]
@@ -34,7 +35,7 @@ pub use layout::{DocFile, MAX_FILE_SIZE};
 pub use load::{Deliverables, Loaded};
 pub use mentions::{Mention, find_mentions, normalise_id};
 pub use process::{PriorityLevel, Process, Scale, ScaleLevel};
-pub use references::{Reference, References};
+pub use references::{IdForm, Reference, ReferenceKind, References};
 pub use scale::ScaleName;
 pub use sig::{Author, Legal, Sig, author_initials, initials_of};
 pub use snapshot::{Snapshot, Source};

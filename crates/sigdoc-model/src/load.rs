@@ -1,17 +1,19 @@
 //! Loading every deliverable from a snapshot and checking them against each other.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::doc_kind::DocKind;
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
-use crate::layout::{DocFile, is_quiet_extra, threat_file_name, threat_id};
+use crate::layout::{DocFile, THREATS_FOLDER, is_quiet_extra, threat_file_name, threat_id};
 use crate::process::{PROCESS_KEYS, Process, read_rating, read_review};
 use crate::prose::{
     Finding, Locator, MAX_FOOTNOTES, MAX_FOOTNOTES_PER_BLOCK, MAX_HEADINGS, SourceFile, Start, examine, locate,
-    mentions_in,
+    plain_text_in,
 };
 use crate::reader::Reader;
-use crate::references::{References, read_references};
+use crate::references::{Bibliography, References, read_references};
 use crate::sig::{Sig, read_sig};
 use crate::template::{FieldKind, Template, read_template};
 use crate::text::{decode, split_front_matter};
@@ -117,8 +119,10 @@ impl Deliverables {
                 texts.yaml(&doc, &[Seg::Key("legal".into()), Seg::Key((*key).into())], &DocKind::ALL);
             }
         }
+        let mut bibliography = Bibliography::default();
         if let Some(doc) = yaml_of(snapshot, DocFile::References.path(), &mut diags) {
-            d.references = read_references(&mut Reader::new(&doc, &mut diags));
+            bibliography = read_references(&mut Reader::new(&doc, &mut diags));
+            d.references = std::mem::take(&mut bibliography.references);
         }
         if let Some((yaml, body)) = markdown_of(snapshot, DocFile::Process.path(), &mut diags) {
             let mut r = Reader::new(&yaml, &mut diags);
@@ -158,7 +162,11 @@ impl Deliverables {
         }
         d.threats = load_threats(snapshot, &d, &mut texts, &mut diags);
         check_cross_references(&d, &mut diags);
-        texts.check(snapshot, &d.references, &mut diags);
+        let mut used = texts.check(snapshot, &d.references, &mut diags);
+        used.extend(d.threats.iter().flat_map(|t| t.references().map(|r| r.id.as_str())));
+        if citations_all_read(snapshot, &diags) {
+            diags.extend(bibliography.unused(|id| used.contains(id)));
+        }
         crate::sort_diagnostics(&mut diags);
         diags.dedup();
         Loaded { deliverables: d, diagnostics: diags }
@@ -198,6 +206,15 @@ fn load_threats(snapshot: &Snapshot, d: &Deliverables, texts: &mut Texts, diags:
         }
     }
     threats
+}
+
+/// Whether every threat's citations were read: a threat file or the template with
+/// errors may hide `ref:`s, and a warning for every reference a broken file cites would
+/// bury its one error. References that nothing cites are reported once they are read.
+fn citations_all_read(snapshot: &Snapshot, diags: &[Diagnostic]) -> bool {
+    let template = snapshot.display_path(DocFile::Template.path());
+    let threats = snapshot.display_path(&format!("{THREATS_FOLDER}/"));
+    !diags.iter().any(|d| d.is_error() && (d.file == template || d.file.starts_with(&threats)))
 }
 
 /// Checks across files: references exist and priorities follow the matrix.
@@ -316,9 +333,16 @@ impl Texts {
         self.yaml(doc, &[Seg::Key("priority_reason".into())], analysis);
     }
 
-    /// Checks every text in one pass each: links, nesting and mentions, located in their
-    /// files, and the headings of each document against [`MAX_HEADINGS`].
-    fn check(&self, snapshot: &Snapshot, references: &References, diags: &mut Vec<Diagnostic>) {
+    /// Checks every text in one pass each: links, nesting, mentions and cites, located in
+    /// their files, and the headings of each document against [`MAX_HEADINGS`]. Returns the
+    /// ids of the references the texts mention or cite.
+    fn check<'r>(
+        &self,
+        snapshot: &Snapshot,
+        references: &'r References,
+        diags: &mut Vec<Diagnostic>,
+    ) -> HashSet<&'r str> {
+        let mut used = HashSet::new();
         let files: std::collections::HashMap<String, &str> = snapshot
             .files
             .iter()
@@ -334,6 +358,7 @@ impl Texts {
             };
             let (heading_offsets, footnote_offsets) =
                 (std::mem::take(&mut found.headings), std::mem::take(&mut found.footnotes));
+            used.extend(found.used.iter().filter_map(|id| references.get_key_value(id)).map(|(id, _)| id.as_str()));
             for doc in text.documents {
                 let n = DocKind::ALL.iter().position(|d| d == doc).unwrap_or(0);
                 let what = "headings; Typst numbers, lists and lays out each one";
@@ -351,13 +376,14 @@ impl Texts {
             let mut locator = Locator::new(&text.text, source, text.start);
             diags.extend(locate(&found.problems, &mut locator, &text.file));
         }
+        used
     }
 }
 
-/// The mentions in one line of plain text, which is not read as Markdown.
+/// The mentions and cites in one line of plain text, which is not read as Markdown.
 fn plain_findings(text: &str, references: &References) -> crate::prose::Findings {
     let mut found = crate::prose::Findings::default();
-    mentions_in(text, 0, true, references, &mut found);
+    plain_text_in(text, references, &mut found);
     if let Some(&at) = found.footnotes.get(MAX_FOOTNOTES_PER_BLOCK) {
         found.problems.push(Finding {
             offset: at,
@@ -413,6 +439,40 @@ mod tests {
     #[test]
     fn the_example_is_clean() {
         assert_eq!(check_with("sig.yaml", str::to_owned), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_reference_nothing_cites_is_a_warning_once_every_threat_is_read() {
+        let extra = "\nunused-page: {title: T, url: 'https://example.org'}\n";
+        let found = check_with("references.yaml", |text| format!("{text}{extra}"));
+        let line = EXAMPLE.iter().find(|(p, _)| *p == "references.yaml").map_or(0, |(_, t)| t.lines().count()) + 2;
+        assert_eq!(
+            found,
+            [format!(
+                "documents/references.yaml:{line}:1: reference \"unused-page\" is never cited (no mention, [@unused-page] or ref: uses it); cite it or remove it"
+            )]
+        );
+        // A cite in any prose uses it.
+        let files = EXAMPLE.map(|(path, text)| match path {
+            "references.yaml" => (path, format!("{text}{extra}")),
+            "analysis.md" => (path, format!("{text}\nSee [@unused-page].\n")),
+            _ => (path, text.to_owned()),
+        });
+        assert_eq!(Deliverables::load(&Snapshot::from_files("documents", files)).diagnostics, []);
+        // A threat or template with errors may hide its citations: no warning then.
+        for (file, from, to) in [
+            ("threats/starttls-stripping.yaml", "likelihood: medium", "likelihood: hihg"),
+            ("template.yaml", "fields:", "fields: 3\nothers:"),
+        ] {
+            let files = EXAMPLE.map(|(path, text)| match path {
+                "references.yaml" => (path, format!("{text}{extra}")),
+                p if p == file => (path, text.replacen(from, to, 1)),
+                _ => (path, text.to_owned()),
+            });
+            let diags = Deliverables::load(&Snapshot::from_files("documents", files)).diagnostics;
+            assert!(diags.iter().any(Diagnostic::is_error), "{file}: {diags:#?}");
+            assert!(!diags.iter().any(|d| d.message.contains("never cited")), "{file}: {diags:#?}");
+        }
     }
 
     #[test]

@@ -9,8 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
+use crate::cites::{Cite, Piece, find_cites, find_cites_in_plain, split};
 use crate::links::{check_link, shorten};
 use crate::mentions::find_mentions;
+use crate::reader::suggest;
 use crate::references::References;
 use crate::text::escape_controls;
 use crate::{Diagnostic, Severity};
@@ -91,6 +93,8 @@ pub struct Findings {
     /// How deep the text nests as the renderer shows it: its body, and each footnote's text
     /// from its first reference. Within [`MAX_NESTING`], the renderer's tree is this deep.
     pub depth: usize,
+    /// The id of every known reference the text mentions or cites, in order.
+    pub used: Vec<String>,
 }
 
 /// What an open container is, so that its end can undo what its start did.
@@ -109,8 +113,10 @@ struct Level {
 }
 
 /// Reads a text once: links that would not be live, nesting past [`MAX_NESTING`], unknown
-/// mentions (warnings), and where its headings are.
+/// mentions (warnings), cites of unknown ids (errors), and where its headings are.
 pub fn examine(text: &str, references: &References) -> Findings {
+    let events: Vec<_> = Parser::new_ext(text, options()).into_offset_iter().collect();
+    let cites = find_cites(text, &events);
     let mut reading = Reading {
         references,
         found: Findings::default(),
@@ -122,7 +128,7 @@ pub fn examine(text: &str, references: &References) -> Findings {
         referenced: HashSet::new(),
         block_footnotes: 0,
     };
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    for (event, range) in events {
         match event {
             Event::Start(tag) => reading.start(tag, range.start),
             Event::End(_) => reading.end(),
@@ -130,7 +136,12 @@ pub fn examine(text: &str, references: &References) -> Findings {
                 // Where the event's text is the source's, a mention's place is exact; an
                 // entity or escape shifts it, and then the event's start stands for it.
                 let exact = text.get(range.clone()) == Some(&*t);
-                reading.mentions(&t, range.start, exact);
+                for piece in split(&t, range.clone(), &cites) {
+                    match piece {
+                        Piece::Text(run, at) => reading.mentions(run, at, exact),
+                        Piece::Cite(cite) => reading.cite(cite),
+                    }
+                }
             }
             // A reference inside a footnote's text is shown as written, not as a footnote.
             Event::FootnoteReference(name) if reading.levels.len() == 1 => reading.reference(&name, range.start),
@@ -148,12 +159,51 @@ pub fn mentions_in(text: &str, offset: usize, exact: bool, references: &Referenc
         let at = if exact { offset + mention.range.start } else { offset };
         if references.contains_key(&mention.id) {
             found.footnotes.push(at);
+            found.used.push(mention.id);
         } else {
             found.problems.push(Finding {
                 offset: at,
                 severity: Severity::Warning,
                 message: format!("{} is mentioned but not in references.yaml, so it gets no footnote", mention.id),
             });
+        }
+    }
+}
+
+/// A cite makes one footnote for all its ids; an id the bibliography lacks is an error
+/// at the id, and the footnote is left out with it.
+fn cite_in(cite: &Cite, references: &References, found: &mut Findings) -> Option<usize> {
+    let mut known = true;
+    for cited in &cite.ids {
+        if references.contains_key(&cited.id) {
+            found.used.push(cited.id.clone());
+            continue;
+        }
+        known = false;
+        let hint = suggest(&cited.id, references.keys().map(String::as_str))
+            .map(|s| format!(" (did you mean \"{s}\"?)"))
+            .unwrap_or_default();
+        let id = escape_controls(&shorten(&cited.id)).into_owned();
+        found.problems.push(Finding {
+            offset: cited.offset,
+            severity: Severity::Error,
+            message: format!("[@{id}] cites a reference that is not in references.yaml{hint}"),
+        });
+    }
+    known.then_some(cite.range.start)
+}
+
+/// The mentions and cites of one line of text that is not Markdown.
+pub fn plain_text_in(text: &str, references: &References, found: &mut Findings) {
+    let cites = find_cites_in_plain(text);
+    for piece in split(text, 0..text.len(), &cites) {
+        match piece {
+            Piece::Text(run, at) => mentions_in(run, at, true, references, found),
+            Piece::Cite(cite) => {
+                if let Some(at) = cite_in(cite, references, found) {
+                    found.footnotes.push(at);
+                }
+            }
         }
     }
 }
@@ -264,6 +314,12 @@ impl Reading<'_> {
         let before = self.found.footnotes.len();
         mentions_in(text, offset, exact, self.references, &mut self.found);
         for at in self.found.footnotes.split_off(before) {
+            self.footnote(at);
+        }
+    }
+
+    fn cite(&mut self, cite: &Cite) {
+        if let Some(at) = cite_in(cite, self.references, &mut self.found) {
             self.footnote(at);
         }
     }
@@ -530,10 +586,9 @@ mod tests {
 
     fn refs() -> References {
         let mut refs = References::new();
-        refs.insert(
-            "RFC 6120".into(),
-            Reference { id: "RFC 6120".into(), title: "Core".into(), url: "https://x".into() },
-        );
+        for id in ["RFC 6120", "jabber-ru-mitm-2023", "CVE-2017-5589"] {
+            refs.insert(id.into(), Reference::new(id, "Title", "https://x"));
+        }
         refs
     }
 
@@ -629,6 +684,43 @@ mod tests {
                 (text.find("XEP-0001").unwrap(), Severity::Warning, "XEP-0001 is".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn cites_make_one_footnote_each_and_unknown_ids_are_errors_at_the_id() {
+        let text =
+            "A [@jabber-ru-mitm-2023], [@RFC 6120; @CVE-2017-5589] and `[@nowhere]`.\n\n> [@jabber-ru-mitm-2024]\n";
+        let found = examine(text, &refs());
+        assert_eq!(found.footnotes, [2, 26]);
+        assert_eq!(found.used, ["jabber-ru-mitm-2023", "RFC 6120", "CVE-2017-5589"]);
+        let at = text.find("jabber-ru-mitm-2024").unwrap();
+        assert_eq!(
+            problems(text),
+            [(
+                at,
+                Severity::Error,
+                "[@jabber-ru-mitm-2024] cites a reference that is not in references.yaml (did you mean \"jabber-ru-mitm-2023\"?)"
+                    .to_owned()
+            )]
+        );
+        // A cite with one unknown id makes no footnote; the known id still counts as used.
+        let found = examine("[@RFC 6120; @RFC 9999]", &refs());
+        assert_eq!((found.footnotes.len(), found.used.as_slice()), (0, ["RFC 6120".to_owned()].as_slice()));
+        assert_eq!(found.problems[0].offset, 13);
+        // Mentions of known CVEs are footnotes like XEPs and RFCs; a mention inside a cite is the cite's.
+        let found = examine("CVE-2017-5589 and CVE-2017-9999 [@CVE-2017-5589]", &refs());
+        assert_eq!(found.footnotes, [0, 32]);
+        assert_eq!(found.problems.len(), 1);
+        assert_eq!(found.problems[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn plain_text_cites_count_as_in_prose() {
+        let mut found = Findings::default();
+        plain_text_in("Name [@jabber-ru-mitm-2023] RFC 6120 [@nope]", &refs(), &mut found);
+        assert_eq!(found.footnotes, [5, 28]);
+        assert_eq!(found.used, ["jabber-ru-mitm-2023", "RFC 6120"]);
+        assert_eq!(found.problems.iter().map(|p| p.offset).collect::<Vec<_>>(), [39]);
     }
 
     #[test]

@@ -10,25 +10,29 @@
 //! flattened into their parent, so that neither Rust nor Typst recurses without bound.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag};
 use serde_json::Value;
-use sigdoc_model::links::{is_live, reference_link};
+use sigdoc_model::cites::{Cite, Piece, find_cites, find_cites_in_plain, split};
+use sigdoc_model::links::is_live;
 use sigdoc_model::prose::{MAX_NESTING, link_url, nests, options};
 use sigdoc_model::{References, find_mentions};
 
 pub use crate::view::prose::{Align, Citation, Element, Node, Prose};
 
-/// Converts Markdown into block nodes; known XEP/RFC mentions become [`Element::Cite`]s.
+/// Converts Markdown into block nodes; known XEP, RFC and CVE mentions and cites
+/// (`[@id]`, `[@a; @b]`) become [`Element::Cite`]s.
 ///
 /// Footnotes: the first reference to a footnote becomes an [`Element::Note`] carrying its
 /// text and an `id` local to this text (1, 2, ...); later references to it become
 /// [`Element::NoteRef`]s with the same `id`, shown with the same number. [`label_notes`]
 /// turns the ids of a whole document into labels.
 pub fn to_nodes(markdown: &str, references: &References) -> Prose {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let events: Vec<Spanned<'_>> = Parser::new_ext(markdown, options()).into_offset_iter().collect();
+    let cites = find_cites(markdown, &events);
     let definitions = footnote_definitions(&events);
-    let mut builder = Builder::new(references, Some(&definitions), 0);
+    let mut builder = Builder::new(Sources { markdown, references, cites: &cites }, Some(&definitions), 0);
     builder.run(&events);
     builder.finish()
 }
@@ -36,16 +40,27 @@ pub fn to_nodes(markdown: &str, references: &References) -> Prose {
 /// Converts a one-line text into inline nodes (with citations).
 pub fn inline_text(text: &str, references: &References) -> Prose {
     let mut out = Vec::new();
-    push_text(&mut out, text, references);
+    let cites = find_cites_in_plain(text);
+    for piece in split(text, 0..text.len(), &cites) {
+        match piece {
+            Piece::Text(run, _) => push_text(&mut out, run, references),
+            Piece::Cite(cite) => {
+                push_cite(&mut out, cite, text.get(cite.range.clone()).unwrap_or_default(), references);
+            }
+        }
+    }
     out
 }
 
+/// An event with its byte range in the text.
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
 /// The events of each footnote definition by name; the last definition of a name wins.
-fn footnote_definitions<'e, 'a>(events: &'e [Event<'a>]) -> HashMap<String, &'e [Event<'a>]> {
+fn footnote_definitions<'e, 'a>(events: &'e [Spanned<'a>]) -> HashMap<String, &'e [Spanned<'a>]> {
     let mut definitions = HashMap::new();
     let mut i = 0;
     while i < events.len() {
-        if let Event::Start(Tag::FootnoteDefinition(name)) = &events[i] {
+        if let (Event::Start(Tag::FootnoteDefinition(name)), _) = &events[i] {
             let end = definition_end(events, i);
             definitions.insert(name.to_string(), &events[i + 1..end]);
             i = end;
@@ -56,9 +71,9 @@ fn footnote_definitions<'e, 'a>(events: &'e [Event<'a>]) -> HashMap<String, &'e 
 }
 
 /// The index of the end of the footnote definition that starts at `start`.
-fn definition_end(events: &[Event<'_>], start: usize) -> usize {
+fn definition_end(events: &[Spanned<'_>], start: usize) -> usize {
     let mut open = 0usize;
-    for (i, event) in events.iter().enumerate().skip(start) {
+    for (i, (event, _)) in events.iter().enumerate().skip(start) {
         match event {
             Event::Start(_) => open += 1,
             Event::End(_) => {
@@ -99,11 +114,21 @@ struct Frame {
     nests: bool,
 }
 
-struct Builder<'r, 'd, 'e> {
+/// What every part of a text is built from.
+#[derive(Clone, Copy)]
+struct Sources<'r> {
+    /// The whole text.
+    markdown: &'r str,
     references: &'r References,
+    /// The cites of the whole text, footnote definitions included, in order.
+    cites: &'r [Cite],
+}
+
+struct Builder<'r, 'd, 'e> {
+    sources: Sources<'r>,
     /// The footnote definitions of the text; `None` inside a footnote's own text, where a
     /// reference is shown as written.
-    definitions: Option<&'d HashMap<String, &'e [Event<'e>]>>,
+    definitions: Option<&'d HashMap<String, &'e [Spanned<'e>]>>,
     /// The local id of each footnote shown so far, by name.
     notes: HashMap<String, u64>,
     /// The text's top-level nodes.
@@ -124,18 +149,29 @@ fn push_text(out: &mut Prose, text: &str, references: &References) {
             append_str(out, &text[last..mention.range.start]);
         }
         // The node carries its footnote's words, so the template needs no bibliography lookup.
-        out.push(Node::Element(Element::Cite(Citation {
-            id: mention.id.clone(),
-            text: text[mention.range.clone()].to_owned(),
-            title: reference.title.clone(),
-            url: reference.url.clone(),
-            href: reference_link(&reference.url).map(str::to_owned),
-        })));
+        out.push(Element::Cite(Citation::mention(&text[mention.range.clone()], reference)).into());
         last = mention.range.end;
     }
     if last < text.len() {
         append_str(out, &text[last..]);
     }
+}
+
+/// A cite's footnote mark, which sits against the word before it as pandoc sets it
+/// (`report [@x].` reads `report¹.`). A cite of an unknown id, which `check` refuses, is
+/// shown as `written`.
+fn push_cite(out: &mut Prose, cite: &Cite, written: &str, references: &References) {
+    let Some(citation) = Citation::cite(cite, references) else {
+        append_str(out, written);
+        return;
+    };
+    if let Some(Node::Text(before)) = out.last_mut() {
+        before.truncate(before.trim_end().len());
+        if before.is_empty() {
+            out.pop();
+        }
+    }
+    out.push(Element::Cite(citation).into());
 }
 
 /// The address of a live link to `url`: sigdoc links only what
@@ -154,13 +190,9 @@ fn append_str(out: &mut Prose, text: &str) {
 }
 
 impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
-    fn new(
-        references: &'r References,
-        definitions: Option<&'d HashMap<String, &'e [Event<'e>]>>,
-        depth: usize,
-    ) -> Self {
+    fn new(sources: Sources<'r>, definitions: Option<&'d HashMap<String, &'e [Spanned<'e>]>>, depth: usize) -> Self {
         Builder {
-            references,
+            sources,
             definitions,
             notes: HashMap::new(),
             root: Vec::new(),
@@ -172,10 +204,10 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
 
     /// Builds the events of a text, leaving out footnote definitions: their text is
     /// shown where they are referenced.
-    fn run(&mut self, events: &[Event<'_>]) {
+    fn run(&mut self, events: &[Spanned<'_>]) {
         let mut i = 0;
         while i < events.len() {
-            if let Event::Start(Tag::FootnoteDefinition(_)) = &events[i] {
+            if let (Event::Start(Tag::FootnoteDefinition(_)), _) = &events[i] {
                 i = definition_end(events, i) + 1;
                 continue;
             }
@@ -205,11 +237,25 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
     }
 
     fn text(&mut self, text: &str) {
-        let refs = self.references;
+        let refs = self.sources.references;
         // A code block is shown verbatim: a mention in it is code, not a citation.
         let verbatim = matches!(self.stack.last(), Some(Frame { open: Open::CodeBlock, .. }));
         let out = self.children();
         if verbatim { append_str(out, text) } else { push_text(out, text, refs) }
+    }
+
+    /// A text event of the source: its cites become footnote marks, the rest text.
+    fn prose_text(&mut self, text: &str, range: Range<usize>) {
+        let sources = self.sources;
+        for piece in split(text, range, sources.cites) {
+            match piece {
+                Piece::Text(run, _) => self.text(run),
+                Piece::Cite(cite) => {
+                    let written = sources.markdown.get(cite.range.clone()).unwrap_or_default();
+                    push_cite(self.children(), cite, written, sources.references);
+                }
+            }
+        }
     }
 
     fn close(&mut self) {
@@ -273,7 +319,7 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
         self.push(element.into());
     }
 
-    fn event(&mut self, event: &Event<'_>) {
+    fn event(&mut self, (event, range): &Spanned<'_>) {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(_) => {
@@ -281,7 +327,7 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
                     self.close();
                 }
             }
-            Event::Text(text) => self.text(text),
+            Event::Text(text) => self.prose_text(text, range.clone()),
             Event::Code(code) => self.push(Element::Code { text: code.to_string() }.into()),
             Event::InlineMath(m) | Event::DisplayMath(m) => self.push(Element::Code { text: m.to_string() }.into()),
             // Raw HTML is shown as written: sigdoc interprets no markup language but Markdown.
@@ -306,7 +352,7 @@ impl<'r, 'd, 'e> Builder<'r, 'd, 'e> {
             self.text(&format!("[^{name}]"));
             return;
         };
-        let mut inner = Builder::new(self.references, None, self.depth + 1);
+        let mut inner = Builder::new(self.sources, None, self.depth + 1);
         inner.run(body);
         let id = self.notes.len() as u64 + 1;
         self.notes.insert(name.to_owned(), id);
@@ -426,171 +472,5 @@ pub fn nesting_depth(nodes: &[Node]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use serde_json::json;
-    use sigdoc_model::Reference;
-
-    use super::*;
-
-    /// The nodes of a text as the templates read them.
-    fn nodes(markdown: &str, references: &References) -> Value {
-        serde_json::to_value(to_nodes(markdown, references)).unwrap_or_default()
-    }
-
-    fn refs() -> References {
-        let mut r = References::new();
-        r.insert("RFC 6120".into(), Reference { id: "RFC 6120".into(), title: "Core".into(), url: "https://x".into() });
-        r
-    }
-
-    #[test]
-    fn paragraphs_and_emphasis() {
-        let v = nodes("Hello *world*.\n\nSecond", &refs());
-        assert_eq!(
-            v,
-            json!([
-                {"t": "par", "c": ["Hello ", {"t": "em", "c": ["world"]}, "."]},
-                {"t": "par", "c": ["Second"]},
-            ])
-        );
-    }
-
-    #[test]
-    fn known_mentions_become_citations() {
-        let v = nodes("See RFC 6120 and RFC 9999.", &refs());
-        assert_eq!(
-            v,
-            json!([{"t": "par", "c": [
-                "See ",
-                {"t": "cite", "id": "RFC 6120", "v": "RFC 6120", "title": "Core", "url": "https://x", "href": "https://x"},
-                " and RFC 9999.",
-            ]}])
-        );
-    }
-
-    #[test]
-    fn a_reference_address_that_is_not_live_is_not_linked() {
-        let mut r = refs();
-        r.insert("RFC 1".into(), Reference { id: "RFC 1".into(), title: "T".into(), url: "javascript:x".into() });
-        let v = nodes("RFC 1", &r);
-        assert_eq!(v[0]["c"][0]["url"], "javascript:x");
-        assert_eq!(v[0]["c"][0]["href"], Value::Null);
-    }
-
-    #[test]
-    fn typst_syntax_stays_text() {
-        let input = r#"#read("/etc/passwd") $x^2$ @ref <label> \ ] // x"#;
-        let v = nodes(input, &refs());
-        let text = v[0]["c"].as_array().unwrap().iter().filter_map(Value::as_str).collect::<String>();
-        assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
-        assert!(text.contains("$x^2$ @ref <label>"), "{text}");
-    }
-
-    #[test]
-    fn code_blocks_are_verbatim() {
-        let v = nodes("```\nsee RFC 6120\n```", &refs());
-        assert_eq!(v, json!([{"t": "codeblock", "v": "see RFC 6120\n"}]));
-        // An empty code block is empty code, not a missing one.
-        assert_eq!(nodes("```\n```", &refs()), json!([{"t": "codeblock", "v": ""}]));
-    }
-
-    #[test]
-    fn tables_lists_and_footnotes() {
-        let v = nodes("| a | b |\n|---|--:|\n| 1 | 2 |\n\n- x\n- y\n\nNote[^n].\n\n[^n]: The note.\n", &refs());
-        assert_eq!(v[0]["t"], "table");
-        assert_eq!(v[0]["head"], json!([["a"], ["b"]]));
-        assert_eq!(v[0]["rows"], json!([[["1"], ["2"]]]));
-        assert_eq!(v[0]["align"], json!(["left", "right"]));
-        assert_eq!(v[1]["t"], "list");
-        assert_eq!(v[1]["items"].as_array().unwrap().len(), 2);
-        assert_eq!(v[2]["c"][1], json!({"t": "note", "id": 1, "c": [{"t": "par", "c": ["The note."]}]}));
-        assert_eq!(v.as_array().unwrap().len(), 3, "the definition is not rendered in place: {v}");
-    }
-
-    #[test]
-    fn live_links_are_links_and_others_are_text() {
-        let v = nodes("[a](https://x) [b](javascript:alert(1)) <security@example.org> [c](page.html)", &refs());
-        let c = &v[0]["c"];
-        assert_eq!(c[0], json!({"t": "link", "url": "https://x", "c": ["a"]}));
-        assert_eq!(c[2], json!({"t": "span", "c": ["b"]}));
-        assert_eq!(c[4], json!({"t": "link", "url": "mailto:security@example.org", "c": ["security@example.org"]}));
-        assert_eq!(c[6], json!({"t": "span", "c": ["c"]}));
-    }
-
-    /// Issue 13, class 13: each reference used to carry a copy of the footnote's text.
-    #[test]
-    fn a_footnote_is_carried_once_and_referenced_after() {
-        let text = "A[^big] B[^big] C[^other] D[^big] E[^missing]\n\n[^big]: Long text.\n\n[^other]: Other.\n";
-        let v = nodes(text, &refs());
-        let c = v[0]["c"].as_array().unwrap();
-        let notes: Vec<&Value> = c.iter().filter(|n| n.is_object()).collect();
-        assert_eq!(notes[0], &json!({"t": "note", "id": 1, "c": [{"t": "par", "c": ["Long text."]}]}));
-        assert_eq!(notes[1], &json!({"t": "noteref", "id": 1}));
-        assert_eq!(notes[2], &json!({"t": "note", "id": 2, "c": [{"t": "par", "c": ["Other."]}]}));
-        assert_eq!(notes[3], &json!({"t": "noteref", "id": 1}));
-        assert_eq!(notes.len(), 4);
-        assert!(c.last().unwrap().as_str().unwrap().contains("[^missing]"), "{v}");
-        // 10,000 references to one footnote hold its text once.
-        let many = format!("{}\n\n[^a]: {}\n", "x[^a] ".repeat(10_000), "words ".repeat(1000));
-        let size = serde_json::to_string(&nodes(&many, &refs())).unwrap().len();
-        assert!(size < 400_000, "{size} bytes");
-    }
-
-    #[test]
-    fn labels_are_unique_in_a_document_and_follow_its_order() {
-        let text = "A[^x] B[^y] C[^x]\n\n[^x]: X.\n\n[^y]: Y.\n";
-        // The same text twice, as hostile documents may have it, and a text without notes.
-        let mut data = json!({"a": nodes(text, &refs()), "b": [nodes("plain", &refs()), nodes(text, &refs())]});
-        label_notes(&mut data);
-        let labels = |v: &Value| -> Vec<String> {
-            v[0]["c"].as_array().unwrap().iter().filter_map(|n| n["label"].as_str().map(str::to_owned)).collect()
-        };
-        assert_eq!(labels(&data["a"]), ["sigdoc-note-1", "sigdoc-note-2", "sigdoc-note-1"]);
-        assert_eq!(labels(&data["b"][1]), ["sigdoc-note-3", "sigdoc-note-4", "sigdoc-note-3"]);
-    }
-
-    fn quotes(n: usize) -> String {
-        format!("{}deep\n", "> ".repeat(n))
-    }
-
-    #[test]
-    fn nesting_up_to_the_limit_is_kept() {
-        assert_eq!(nesting_depth(&to_nodes(&quotes(MAX_NESTING), &refs())), MAX_NESTING);
-        let v = nodes(&quotes(MAX_NESTING), &refs());
-        let mut node = &v[0];
-        for _ in 1..MAX_NESTING {
-            node = &node["c"][0];
-        }
-        assert_eq!(node["c"][0], json!({"t": "par", "c": ["deep"]}));
-    }
-
-    /// Issue 13, classes 9 and 16: 30,000 nested quotes overflowed the stack.
-    #[test]
-    fn deeper_nesting_is_flattened_into_the_parent() {
-        for text in [
-            quotes(30_000),
-            (0..3_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect(),
-            format!("{}x{}", "*a _b ".repeat(5_000), " b_ a*".repeat(5_000)),
-            format!("{}x{}", "[".repeat(5_000), "](https://x)".repeat(5_000)),
-            format!("{}deep", "> - *".repeat(2_000)),
-        ] {
-            let v = to_nodes(&text, &refs());
-            assert!(nesting_depth(&v) <= MAX_NESTING, "{}", &text[..40]);
-            let shown = serde_json::to_string(&v).unwrap();
-            assert!(shown.contains("deep") || shown.contains('x'), "the text survives");
-        }
-    }
-
-    #[test]
-    fn a_footnote_s_text_is_flattened_from_where_it_is_shown() {
-        let text = format!("{}A[^n]\n\n[^n]: {}", "> ".repeat(MAX_NESTING - 2), quotes(MAX_NESTING));
-        let v = to_nodes(&text, &refs());
-        assert_eq!(nesting_depth(&v), MAX_NESTING);
-        assert!(serde_json::to_string(&v).unwrap().contains("deep"));
-        // At the limit, there is no room for the note: the reference is shown as written.
-        let text = format!("{}A[^n]\n\n[^n]: x", "> ".repeat(MAX_NESTING));
-        let v = to_nodes(&text, &refs());
-        assert_eq!(nesting_depth(&v), MAX_NESTING);
-        assert!(serde_json::to_string(&v).unwrap().contains("A[^n]"));
-    }
-}
+#[path = "markdown_tests.rs"]
+mod tests;

@@ -116,10 +116,7 @@ mod tests {
         let mut d = Deliverables::default();
         let threats = vec![threat("a", "one"), threat("b", "two")];
         build(&cache, &d, &threats);
-        d.references.insert(
-            "RFC 6120".into(),
-            Reference { id: "RFC 6120".into(), title: "Core".into(), url: "https://example.org".into() },
-        );
+        d.references.insert("RFC 6120".into(), Reference::new("RFC 6120", "Core", "https://example.org"));
         assert_eq!(build(&cache, &d, &threats).1, 2);
     }
 

@@ -102,23 +102,16 @@ fn kind_schema(kind: &FieldKind, d: &Deliverables) -> Value {
             if levels.is_empty() { json!({"type": "integer", "minimum": 0}) } else { json!({"enum": levels}) }
         }
         FieldKind::AttackTree => json!({"$ref": "#/$defs/attack_node"}),
-        FieldKind::References => json!({
-            "type": "array",
-            "items": {
-                "oneOf": [
-                    {"type": "string", "description": "An id of references.yaml."},
-                    {
-                        "type": "object",
-                        "properties": {
-                            "ref": {"type": "string", "description": "An id of references.yaml, such as \"RFC 6120\"."},
-                            "note": {"type": "string", "description": "How it addresses the threat (Markdown)."},
-                        },
-                        "required": ["ref"],
-                        "additionalProperties": false,
-                    },
-                ],
-            },
-        }),
+        FieldKind::References => {
+            // The ids references.yaml defines, so that an editor completes them and flags
+            // any other; with none defined, any text.
+            let id = if d.references.is_empty() {
+                json!({"type": "string", "description": "An id of references.yaml, such as \"RFC 6120\"."})
+            } else {
+                json!({"enum": d.references.keys().collect::<Vec<_>>(), "description": "An id of references.yaml."})
+            };
+            references_schema(id)
+        }
         FieldKind::Approaches => {
             let part = |part: ApproachPart| {
                 let description = match part {
@@ -140,6 +133,27 @@ fn kind_schema(kind: &FieldKind, d: &Deliverables) -> Value {
         FieldKind::List => json!({"type": "array", "items": {"type": ["string", "number", "boolean"]}}),
         FieldKind::Status => json!({"enum": ThreatStatus::ALL}),
     }
+}
+
+/// A list of citations: ids, or `{ref, note}`.
+fn references_schema(id: Value) -> Value {
+    json!({
+        "type": "array",
+        "items": {
+            "oneOf": [
+                id,
+                {
+                    "type": "object",
+                    "properties": {
+                        "ref": id,
+                        "note": {"type": "string", "description": "How it addresses the threat (Markdown)."},
+                    },
+                    "required": ["ref"],
+                    "additionalProperties": false,
+                },
+            ],
+        },
+    })
 }
 
 fn attack_node_schema() -> Value {

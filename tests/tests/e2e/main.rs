@@ -12,6 +12,7 @@ mod history;
 mod hostile;
 mod modes;
 mod proposed;
+mod references;
 mod release;
 mod revisions;
 mod scaffold;

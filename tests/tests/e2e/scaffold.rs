@@ -104,6 +104,12 @@ fn the_schema_follows_the_template_and_the_scales() {
     let likelihoods: Vec<&str> = d.process.scales["likelihood"].iter().map(|l| l.level.as_str()).collect();
     assert_eq!(properties["likelihood"]["enum"], serde_json::json!(likelihoods));
     assert_eq!(schema["additionalProperties"], false);
+    // A cited id is one of references.yaml's, written alone or as `ref:`.
+    let ids: Vec<&str> = d.references.keys().map(String::as_str).collect();
+    let items = &properties["existing_approaches"]["items"]["oneOf"];
+    assert_eq!(items[0]["enum"], serde_json::json!(ids));
+    assert_eq!(items[1]["properties"]["ref"]["enum"], serde_json::json!(ids));
+    assert!(ids.contains(&"CVE-2017-5589") && ids.contains(&"jabber-ru-mitm-2023"), "{ids:?}");
     // Every key of every project threat is a property the schema knows.
     for threat in std::fs::read_dir(project_documents().join("threats")).expect("threats") {
         let text = std::fs::read_to_string(threat.expect("entry").path()).expect("read threat");

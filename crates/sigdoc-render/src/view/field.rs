@@ -254,7 +254,7 @@ mod tests {
         assert_eq!((p.level, p.computed, p.stated), (Some(1), Some(3), Some(1)));
         assert_eq!(p.label.as_deref(), Some("Address now"));
         let reason = serde_json::to_value(&p.reason).unwrap_or_default();
-        assert_eq!(reason[0]["c"][1]["id"], "RFC 6120");
+        assert_eq!(reason[0]["c"][1]["refs"][0]["id"], "RFC 6120");
         // The example threat states none: the matrix decides.
         let t = d.threat("starttls-stripping").cloned().unwrap_or_else(|| Threat::new("missing", ""));
         let Some(FieldValueView::Priority(p)) = FieldView::new(&t, &field, &d).map(|f| f.value) else {

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+pub use super::reference::ReferenceNote;
+
 /// Prose: the nodes of one text, blocks and inlines in reading order.
 pub type Prose = Vec<Node>;
 
@@ -129,21 +131,16 @@ pub enum Element {
     },
 }
 
-/// A mention of a known reference (`RFC 6120`), with the words of its footnote, so that
-/// a template needs no bibliography lookup.
+/// A mention of a known reference (`RFC 6120`) or a cite (`[@jabber-ru-mitm-2023]`), with
+/// the words of its footnote, so that a template needs no bibliography lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Citation {
-    /// The reference's id.
-    pub id: String,
-    /// The mention as written.
+    /// The mention as written; empty for a cite, which shows only its footnote's mark.
     #[serde(rename = "v")]
     pub text: String,
-    /// The reference's title.
-    pub title: String,
-    /// The reference's address as written.
-    pub url: String,
-    /// The address as a live link, or `None` where sigdoc makes no link of it.
-    pub href: Option<String>,
+    /// The references its one footnote names, in order: one for a mention, one or more
+    /// for a cite (`[@a; @b]`).
+    pub refs: Vec<ReferenceNote>,
 }
 
 /// How a table column is aligned.
@@ -259,14 +256,16 @@ mod tests {
             (Element::Rule.into(), json!({"t": "rule"})),
             (
                 Element::Cite(Citation {
-                    id: "RFC 1".into(),
                     text: "RFC 1".into(),
-                    title: "T".into(),
-                    url: "javascript:x".into(),
-                    href: None,
+                    refs: vec![ReferenceNote {
+                        id: "RFC 1".into(),
+                        lead: "RFC 1: T".into(),
+                        url: "javascript:x".into(),
+                        href: None,
+                    }],
                 })
                 .into(),
-                json!({"t": "cite", "id": "RFC 1", "v": "RFC 1", "title": "T", "url": "javascript:x", "href": null}),
+                json!({"t": "cite", "v": "RFC 1", "refs": [{"id": "RFC 1", "lead": "RFC 1: T", "url": "javascript:x", "href": null}]}),
             ),
             (Element::Note { id: 1, children: text("n") }.into(), json!({"t": "note", "id": 1, "c": ["n"]})),
             (Element::NoteRef { id: 1 }.into(), json!({"t": "noteref", "id": 1})),
