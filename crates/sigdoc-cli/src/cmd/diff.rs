@@ -112,7 +112,7 @@ pub fn run(cli: &Cli, settings: &Settings, args: &DiffArgs, console: &mut Consol
         }
         DiffFormat::Human => human(&report, color).into_bytes(),
         DiffFormat::Pdf => {
-            let options = sigdoc_render::RenderOptions { timestamp: to.ws.timestamp(), attachments: Vec::new() };
+            let options = sigdoc_render::RenderOptions { timestamp: to.ws.timestamp(), ..Default::default() };
             sigdoc_render::render_diff(&report, to.ws.deliverables(), &options)?.pdf
         }
     };

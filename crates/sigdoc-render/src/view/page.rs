@@ -21,6 +21,10 @@ pub struct PageView {
     pub content: ContentView,
     /// Files of the documents folder the PDF attaches (release builds carry their sources).
     pub attachments: Vec<String>,
+    /// Whether the PDF is to be accessible (PDF/UA-1): the templates then give drawings
+    /// their alternative text and tables their header rows. Off, the layout and bytes
+    /// are those of a build that asks for no standard.
+    pub accessible: bool,
 }
 
 /// The content of one of the three documents.
@@ -55,6 +59,7 @@ impl PageView {
             document: DocumentView::new(doc, d, meta, history, revision),
             content,
             attachments: attachments.to_vec(),
+            accessible: false,
         }
     }
 }
