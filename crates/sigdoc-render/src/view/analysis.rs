@@ -4,6 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sigdoc_model::{Deliverables, Threat};
 
+use super::alt::risk_matrix_alt;
 use super::prose::Prose;
 use super::rating::RatingView;
 use super::threat::ThreatView;
@@ -20,20 +21,25 @@ pub struct AnalysisView {
     /// Every threat, most urgent first, then by name: the order of the summary table
     /// and of the sections.
     pub threats: Vec<ThreatView>,
+    /// The risk matrix in words, with the threats in each cell (see [`risk_matrix_alt`]).
+    pub matrix_alt: String,
 }
 
 impl AnalysisView {
     /// The view of the analysis; with a `cache`, unchanged threats' views come from it.
     pub fn new(d: &Deliverables, cache: Option<&ThreatCache>) -> AnalysisView {
         let threats = sorted(d);
-        AnalysisView {
+        let mut view = AnalysisView {
             body: to_nodes(&d.analysis.body.text, &d.references),
             rating: RatingView::new(&d.process, &d.references),
             threats: match cache {
                 Some(cache) => cache.sections(d, &threats, |t| ThreatView::new(t, d)),
                 None => threats.par_iter().map(|t| ThreatView::new(t, d)).collect(),
             },
-        }
+            matrix_alt: String::new(),
+        };
+        view.matrix_alt = risk_matrix_alt(&view.rating, Some(&view.threats));
+        view
     }
 }
 

@@ -5,6 +5,7 @@
 // dates, version labels, priority labels, attack-tree costs) is worked out here, so that
 // neither a template nor a second piece of Rust works it out again.
 
+mod alt;
 mod analysis;
 mod approach;
 mod author;
@@ -19,6 +20,7 @@ mod template;
 mod threat;
 mod tree;
 
+pub use alt::{attack_tree_alt, risk_matrix_alt};
 pub use analysis::AnalysisView;
 pub use approach::{ApproachPartView, ApproachView};
 pub use author::AuthorView;
