@@ -10,6 +10,7 @@ mod escaping;
 mod history;
 mod hostile;
 mod modes;
+mod publication;
 mod release;
 mod revisions;
 mod scaffold;

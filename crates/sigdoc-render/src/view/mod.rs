@@ -8,6 +8,7 @@
 mod alt;
 mod analysis;
 mod approach;
+mod attachment;
 mod author;
 mod document;
 mod field;
@@ -23,6 +24,7 @@ mod tree;
 pub use alt::{attack_tree_alt, risk_matrix_alt};
 pub use analysis::AnalysisView;
 pub use approach::{ApproachPartView, ApproachView};
+pub use attachment::AttachmentView;
 pub use author::AuthorView;
 pub use document::{DocumentView, HistoryEntryView, LegalView, Revision};
 pub use field::{FieldValueView, FieldView, PriorityView};
