@@ -144,7 +144,7 @@ pub enum CheckFormat {
 pub enum Command {
     /// Check the documents, then write process.pdf, template.pdf and analysis.pdf.
     #[command(
-        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled\n  sigdoc build --pdf-standard a-3b,ua-1   archival and accessible, as releases are"
+        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled\n  sigdoc build --pdf-standard a-3b,ua-1   as release PDFs are"
     )]
     Build(BuildArgs),
     /// Check the documents and print every problem.
