@@ -16,12 +16,14 @@ sigdoc:
 pdf: sigdoc
 	$(SIGDOC) build -o out
 
-# The tools the end-to-end tests read PDFs with (pdftotext, pdfinfo, pdffonts).
+# The tools the end-to-end tests read PDFs with (pdftotext, pdfinfo, pdffonts, pdfdetach;
+# qpdf for the structure and the check of release PDFs).
 deps:
-	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null || { \
-		echo "installing poppler-utils"; \
-		(apt-get update -qq && apt-get install -y -qq poppler-utils) >/dev/null || \
-		sudo sh -c 'apt-get update -qq && apt-get install -y -qq poppler-utils' >/dev/null; }
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdfdetach >/dev/null && \
+		command -v qpdf >/dev/null || { \
+		echo "installing poppler-utils and qpdf"; \
+		(apt-get update -qq && apt-get install -y -qq poppler-utils qpdf) >/dev/null || \
+		sudo sh -c 'apt-get update -qq && apt-get install -y -qq poppler-utils qpdf' >/dev/null; }
 
 lint:
 	$(CARGO) fmt --all --check

@@ -7,6 +7,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sigdoc::model::DocKind;
 use sigdoc::release::Shard;
+use sigdoc_render::PdfStandard;
 
 /// Keep a security working group's deliverables in git and publish them as XEP-style PDFs.
 #[derive(Debug, Parser)]
@@ -86,6 +87,36 @@ pub fn documents(asked: &[DocArg]) -> Vec<DocKind> {
     docs
 }
 
+/// A PDF standard named on the command line (`a-3b`, `ua-1`), by its Typst name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdfStandardArg(pub PdfStandard);
+
+/// Every standard as a command-line value.
+const PDF_STANDARD_ARGS: [PdfStandardArg; PdfStandard::ALL.len()] =
+    [PdfStandardArg(PdfStandard::ALL[0]), PdfStandardArg(PdfStandard::ALL[1])];
+
+impl ValueEnum for PdfStandardArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &PDF_STANDARD_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self.0 {
+            PdfStandard::A3b => "PDF/A-3b: archival",
+            PdfStandard::Ua1 => "PDF/UA-1: accessible",
+        };
+        Some(PossibleValue::new(self.0.name()).help(help))
+    }
+}
+
+/// The standards asked for, each once.
+pub fn standards(asked: &[PdfStandardArg]) -> Vec<PdfStandard> {
+    let mut standards: Vec<PdfStandard> = asked.iter().map(|s| s.0).collect();
+    standards.sort();
+    standards.dedup();
+    standards
+}
+
 /// Output formats of the reporting commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -113,7 +144,7 @@ pub enum CheckFormat {
 pub enum Command {
     /// Check the documents, then write process.pdf, template.pdf and analysis.pdf.
     #[command(
-        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled"
+        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled\n  sigdoc build --pdf-standard a-3b,ua-1   as release PDFs are"
     )]
     Build(BuildArgs),
     /// Check the documents and print every problem.
@@ -264,6 +295,10 @@ pub struct BuildArgs {
     /// Also write the exact Typst input compiled (main files, templates, data) here.
     #[arg(long, value_name = "DIR")]
     pub emit_typst: Option<PathBuf>,
+    /// Make the PDFs conform to these standards, as release PDFs do (repeat the option
+    /// or list them with commas).
+    #[arg(long = "pdf-standard", value_name = "STANDARD,...", value_delimiter = ',', value_enum)]
+    pub pdf_standards: Vec<PdfStandardArg>,
 }
 
 /// `sigdoc check`.

@@ -50,7 +50,7 @@ impl DocKind {
     }
 
     /// Every file the document's PDF is built from: the group's files, its own, and
-    /// those of the documents it builds on.
+    /// those of the documents it builds on. A release PDF attaches exactly these.
     pub fn inputs(self) -> impl Iterator<Item = DocFile> {
         DocFile::ALL
             .into_iter()

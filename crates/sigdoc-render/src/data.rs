@@ -4,7 +4,9 @@ use serde::Serialize;
 use serde_json::Value;
 use sigdoc_model::{Author, Deliverables, DocKind, History};
 
+use crate::RenderOptions;
 use crate::markdown::label_notes;
+use crate::standard::accessible;
 use crate::threat_cache::ThreatCache;
 // The attack-tree layout words the costs in its boxes as the views do.
 pub(crate) use crate::view::format_cost;
@@ -21,9 +23,11 @@ pub(crate) fn document_data(
     history: &History,
     revision: &Revision,
     cache: Option<&ThreatCache>,
-    attachments: &[String],
+    options: &RenderOptions,
 ) -> Value {
-    let mut data = to_data(&PageView::new(doc, d, history, revision, cache, attachments));
+    let mut view = PageView::new(doc, d, history, revision, cache, &options.attachments);
+    view.accessible = accessible(&options.standards);
+    let mut data = to_data(&view);
     label_notes(&mut data);
     data
 }

@@ -5,6 +5,7 @@ mod diff;
 mod fonts;
 pub mod markdown;
 mod passes;
+mod standard;
 mod threat_cache;
 pub mod tree_layout;
 pub mod view;
@@ -20,6 +21,7 @@ use typst_pdf::{PdfOptions, Timestamp};
 pub use diff::{DiffView, diff_view, render_diff};
 pub use fonts::covers as font_covers;
 pub use passes::{Passes, Settled};
+pub use standard::PdfStandard;
 pub use threat_cache::ThreatCache;
 pub use view::{Revision, cheapest_attack_line};
 pub use world::{MemoryFiles, SigWorld, shared_fonts};
@@ -42,6 +44,9 @@ pub struct RenderOptions {
     /// Files of the snapshot to attach to the PDF (release builds carry their
     /// sources), by path relative to the documents folder.
     pub attachments: Vec<String>,
+    /// The standards the PDF must conform to; none for an ordinary build, whose bytes
+    /// stay as they were before sigdoc knew of standards.
+    pub standards: Vec<PdfStandard>,
 }
 
 /// A problem Typst reported, located in the Typst source it concerns.
@@ -57,6 +62,13 @@ pub struct TypstProblem {
     pub column: usize,
     /// The message with its hints.
     pub message: String,
+}
+
+impl TypstProblem {
+    /// An error without a place in the Typst sources.
+    fn general(message: String) -> TypstProblem {
+        TypstProblem { is_error: true, file: None, line: 0, column: 0, message }
+    }
 }
 
 impl std::fmt::Display for TypstProblem {
@@ -177,17 +189,21 @@ pub fn compile(
     let result = passes::compile_paged(world, passes);
     let warnings = problems(world, &result.warnings);
     let outcome = match result.output {
-        Ok(document) => {
-            let pdf_options = PdfOptions {
-                ident: Smart::Custom(ident.to_owned()),
-                creator: Smart::Custom(Some("sigdoc".into())),
-                timestamp: datetime(options.timestamp).map(Timestamp::new_utc),
-                ..PdfOptions::default()
-            };
-            typst_pdf::pdf(&document, &pdf_options)
-                .map(|pdf| Rendered { pdf, pages: document.pages().len(), warnings: warnings.clone() })
-                .map_err(|errors| RenderError { document: doc, problems: problems(world, &errors) })
-        }
+        Ok(document) => match standard::typst_standards(&options.standards) {
+            Ok(standards) => {
+                let pdf_options = PdfOptions {
+                    ident: Smart::Custom(ident.to_owned()),
+                    creator: Smart::Custom(Some("sigdoc".into())),
+                    timestamp: datetime(options.timestamp).map(Timestamp::new_utc),
+                    standards,
+                    ..PdfOptions::default()
+                };
+                typst_pdf::pdf(&document, &pdf_options)
+                    .map(|pdf| Rendered { pdf, pages: document.pages().len(), warnings: warnings.clone() })
+                    .map_err(|errors| RenderError { document: doc, problems: problems(world, &errors) })
+            }
+            Err(message) => Err(RenderError { document: doc, problems: vec![TypstProblem::general(message)] }),
+        },
         Err(errors) => Err(RenderError { document: doc, problems: problems(world, &errors) }),
     };
     // The cache is process-wide; keep it from growing across compiles, failed ones too.
@@ -222,7 +238,7 @@ pub fn render_data(
     cache: Option<&ThreatCache>,
 ) -> Value {
     let revision = Revision::from_history(history, &date_string(options.timestamp));
-    data::document_data(doc, d, history, &revision, cache, &options.attachments)
+    data::document_data(doc, d, history, &revision, cache, options)
 }
 
 /// A world for one document dated `timestamp`, to keep alive across compiles: swap

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use sigdoc_model::{DocKind, History};
-use sigdoc_render::{Passes, RenderOptions, Rendered, render};
+use sigdoc_render::{Passes, PdfStandard, RenderOptions, Rendered, render};
 
 use crate::error::Error;
 use crate::output::OutputDir;
@@ -20,6 +20,9 @@ pub struct BuildPlan<'a> {
     pub output: &'a OutputDir,
     /// A folder for the exact Typst input compiled, if asked for.
     pub emit_typst: Option<&'a OutputDir>,
+    /// The PDF standards the files must conform to (`--pdf-standard`); none for an
+    /// ordinary build.
+    pub standards: &'a [PdfStandard],
 }
 
 /// One document built and written.
@@ -45,7 +48,8 @@ pub fn build(ws: &Workspace, plan: &BuildPlan<'_>, on_wait: &mut dyn FnMut(&Path
         return Err(Error::InvalidDocuments);
     }
     let histories = ws.histories(plan.docs)?;
-    let options = RenderOptions { timestamp: ws.timestamp(), attachments: Vec::new() };
+    let options =
+        RenderOptions { timestamp: ws.timestamp(), standards: plan.standards.to_vec(), ..RenderOptions::default() };
     if let Some(emit) = plan.emit_typst {
         emit_typst(emit, ws, plan.docs, &histories, &options, on_wait)?;
     }

@@ -92,6 +92,6 @@ pub fn compare(from: &Revision, to: &Revision, threat: Option<&str>) -> Result<R
 
 /// The report as an XEP-style PDF, dated and titled after the new revision.
 pub fn pdf(report: &Report, to: &Revision) -> Result<Vec<u8>, Error> {
-    let options = sigdoc_render::RenderOptions { timestamp: to.ws.timestamp(), attachments: Vec::new() };
+    let options = sigdoc_render::RenderOptions { timestamp: to.ws.timestamp(), ..Default::default() };
     Ok(sigdoc_render::render_diff(report, to.ws.deliverables(), &options)?.pdf)
 }

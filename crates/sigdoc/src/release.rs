@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sigdoc_git::ReleaseTags;
 use sigdoc_model::DocKind;
 use sigdoc_model::text::escape_controls;
-use sigdoc_render::{Passes, RenderOptions, render};
+use sigdoc_render::{Passes, PdfStandard, RenderOptions, render};
 
 use crate::error::Error;
 use crate::output::{Batch, OutputDir, Places, is_plain_name};
@@ -194,7 +194,8 @@ pub fn version_of(tag: &str) -> &str {
     tag.strip_prefix('v').filter(|v| v.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(tag)
 }
 
-/// Renders one tag's three documents with their sources attached.
+/// Renders one tag's three documents as PDF/A-3b and PDF/UA-1, each with every file it is
+/// built from attached.
 fn build_release(settings: &Settings, tag: &str) -> ReleaseResult {
     let fail = |error: Error| Box::new(Failure { tag: tag.to_owned(), error, workspace: None });
     let ws = Workspace::open(settings, Some(tag)).map_err(fail)?;
@@ -210,8 +211,9 @@ fn build_release(settings: &Settings, tag: &str) -> ReleaseResult {
         .par_iter()
         .zip(histories.par_iter())
         .map(|(doc, history)| {
-            let attachments: Vec<String> = snapshot.files.keys().filter(|path| doc.owns(path)).cloned().collect();
-            let options = RenderOptions { timestamp, attachments };
+            // Every file the document is built from, so that the PDF alone rebuilds it.
+            let attachments: Vec<String> = snapshot.files.keys().filter(|path| doc.is_input(path)).cloned().collect();
+            let options = RenderOptions { timestamp, attachments, standards: PdfStandard::RELEASE.to_vec() };
             render(*doc, deliverables, history, Some(snapshot), &options, Passes::KeepCache).map(|pdf| (*doc, pdf))
         })
         .collect();

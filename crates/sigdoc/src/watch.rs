@@ -143,7 +143,7 @@ impl Session {
         if !ws.loaded().diagnostics.is_empty() {
             observer.problems(&ws);
         }
-        let options = RenderOptions { timestamp, attachments: Vec::new() };
+        let options = RenderOptions { timestamp, ..RenderOptions::default() };
         let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
         let shortname = &deliverables.sig.shortname;
         let threats = &self.threats;

@@ -12,6 +12,7 @@ mod history;
 mod hostile;
 mod modes;
 mod proposed;
+mod publication;
 mod references;
 mod release;
 mod revisions;

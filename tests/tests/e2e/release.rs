@@ -46,9 +46,11 @@ fn releases_carry_sources_checksums_and_no_draft_marking() {
     let analysis = fixture.path().join("rel/v0.2/secsig-analysis-0.2.pdf");
     if let Ok(list) = Command::new("pdfdetach").arg("-list").arg(&analysis).output() {
         let list = String::from_utf8_lossy(&list.stdout);
-        assert!(list.contains("documents/threats/carbon-forging.yaml"), "{list}");
-        assert!(list.contains("documents/analysis.md"), "{list}");
-        assert!(!list.contains("process.md"), "only the analysis's own sources: {list}");
+        // Every input of the analysis, under its path in the documents folder.
+        for name in ["threats/carbon-forging.yaml", "analysis.md", "process.md", "template.yaml", "sig.yaml"] {
+            assert!(list.lines().any(|l| l.ends_with(&format!(": {name}"))), "{name}: {list}");
+        }
+        assert!(!list.contains("documents/"), "paths relative to the documents folder: {list}");
     }
 }
 

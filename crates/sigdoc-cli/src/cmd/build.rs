@@ -24,7 +24,8 @@ pub fn run(ws: &Workspace, settings: &Settings, args: &BuildArgs, console: &mut 
         return Err(CliError::InvalidDocuments);
     }
     let started = Instant::now();
-    let plan = BuildPlan { docs: &docs, output: &output, emit_typst: emit.as_ref() };
+    let standards = crate::args::standards(&args.pdf_standards);
+    let plan = BuildPlan { docs: &docs, output: &output, emit_typst: emit.as_ref(), standards: &standards };
     let built = sigdoc::build(ws, &plan, &mut console.waiting())?;
     for b in &built {
         if console.verbose {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use sigdoc_model::{Deliverables, Review, Threat};
 
+use super::alt::risk_matrix_alt;
 use super::prose::Prose;
 use super::rating::RatingView;
 use super::threat::ThreatView;
@@ -25,6 +26,8 @@ pub struct AnalysisView {
     /// The proposed threats, by name: a section of their own after the analysed ones,
     /// outside the summary and the matrix.
     pub proposed: Vec<ThreatView>,
+    /// The risk matrix in words, with the threats in each cell (see [`risk_matrix_alt`]).
+    pub matrix_alt: String,
 }
 
 impl AnalysisView {
@@ -42,11 +45,16 @@ impl AnalysisView {
             section.last_review = reviews.get(&section.id).map(Review::label);
         }
         let (proposed, threats) = threats.iter().zip(sections).partition(|(t, _)| t.is_proposed());
+        let rating = RatingView::new(&d.process, &d.references);
+        let threats = only_views(threats);
+        // Proposed threats have no rating, so the matrix's words name analysed ones only.
+        let matrix_alt = risk_matrix_alt(&rating, Some(&threats));
         AnalysisView {
             body: to_nodes(&d.analysis.body.text, &d.references),
-            rating: RatingView::new(&d.process, &d.references),
-            threats: only_views(threats),
+            rating,
+            threats,
             proposed: only_views(proposed),
+            matrix_alt,
         }
     }
 }
@@ -140,6 +148,12 @@ mod tests {
             assert!(!keys(&view.proposed[0]).contains(&"priority".to_owned()));
             assert!(keys(&view.proposed[1]).contains(&"priority".to_owned()));
             assert!(keys(&view.threats[1]).contains(&"priority".to_owned()));
+            // The matrix's words name the rated threats, not Zed's proposed levels.
+            assert!(
+                view.matrix_alt.contains("threat rated") && !view.matrix_alt.contains("p-zed"),
+                "{}",
+                view.matrix_alt
+            );
         }
     }
 

@@ -5,8 +5,10 @@
 // dates, version labels, priority labels, attack-tree costs) is worked out here, so that
 // neither a template nor a second piece of Rust works it out again.
 
+mod alt;
 mod analysis;
 mod approach;
+mod attachment;
 mod author;
 mod document;
 mod field;
@@ -19,8 +21,10 @@ mod template;
 mod threat;
 mod tree;
 
+pub use alt::{attack_tree_alt, risk_matrix_alt};
 pub use analysis::AnalysisView;
 pub use approach::{ApproachPartView, ApproachView};
+pub use attachment::AttachmentView;
 pub use author::AuthorView;
 pub use document::{DocumentView, HistoryEntryView, LegalView, Revision};
 pub use field::{FieldValueView, FieldView, PriorityView};

@@ -4,6 +4,7 @@ use serde::Serialize;
 use sigdoc_model::{Deliverables, DocKind, History};
 
 use super::analysis::AnalysisView;
+use super::attachment::AttachmentView;
 use super::document::{DocumentView, Revision};
 use super::process::ProcessView;
 use super::template::TemplateView;
@@ -20,7 +21,11 @@ pub struct PageView {
     #[serde(flatten)]
     pub content: ContentView,
     /// Files of the documents folder the PDF attaches (release builds carry their sources).
-    pub attachments: Vec<String>,
+    pub attachments: Vec<AttachmentView>,
+    /// Whether the PDF is to be accessible (PDF/UA-1): the templates then give drawings
+    /// their alternative text and tables their header rows. Off, the layout and bytes
+    /// are those of a build that asks for no standard.
+    pub accessible: bool,
 }
 
 /// The content of one of the three documents.
@@ -56,7 +61,8 @@ impl PageView {
         PageView {
             document: DocumentView::new(doc, d, meta, history, revision),
             content,
-            attachments: attachments.to_vec(),
+            attachments: attachments.iter().map(|path| AttachmentView::new(path)).collect(),
+            accessible: false,
         }
     }
 }
@@ -78,7 +84,10 @@ mod tests {
             assert_eq!(data["date"], "2025-01-02");
             assert_eq!(data["version"], "0.0");
             assert_eq!(data["draft"], true);
-            assert_eq!(data["attachments"], serde_json::json!(["sig.yaml"]));
+            assert_eq!(
+                data["attachments"],
+                serde_json::json!([{"path": "sig.yaml", "media_type": "application/yaml"}])
+            );
             assert!(data["body"].is_array(), "{doc:?}");
             assert!(data["rating"]["matrix"].is_object(), "{doc:?}");
             // Each document's own content, and none of the others'.

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use sigdoc_model::Deliverables;
 
+use super::alt::risk_matrix_alt;
 use super::prose::Prose;
 use super::rating::RatingView;
 use crate::markdown::to_nodes;
@@ -14,14 +15,18 @@ pub struct ProcessView {
     pub body: Prose,
     /// The scales, priority levels and matrix the prose defines.
     pub rating: RatingView,
+    /// The priority matrix in words (see [`risk_matrix_alt`]).
+    pub matrix_alt: String,
 }
 
 impl ProcessView {
     /// The view of the process deliverable.
     pub fn new(d: &Deliverables) -> ProcessView {
+        let rating = RatingView::new(&d.process, &d.references);
         ProcessView {
             body: to_nodes(&d.process.doc.body.text, &d.references),
-            rating: RatingView::new(&d.process, &d.references),
+            matrix_alt: risk_matrix_alt(&rating, None),
+            rating,
         }
     }
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use sigdoc_model::{AttackNode, Evaluation};
 
+use super::alt::attack_tree_alt;
 use crate::tree_layout::{self, Diagram, FontMeasure, PAGE_AREA, Style};
 
 /// An attack-tree field: the drawing and the line under it.
@@ -12,6 +13,8 @@ pub struct AttackTreeView {
     pub diagram: Diagram,
     /// `Cheapest attack: 3 — Get on the network path, Client does not require TLS`.
     pub summary: String,
+    /// The tree in words, for readers who cannot see the drawing (see [`attack_tree_alt`]).
+    pub alt: String,
 }
 
 impl AttackTreeView {
@@ -19,7 +22,7 @@ impl AttackTreeView {
     pub fn new(tree: &AttackNode) -> AttackTreeView {
         let font = FontMeasure::body();
         let diagram = tree_layout::layout(tree, PAGE_AREA, &Style::default(), &|text| font.width(text));
-        AttackTreeView { diagram, summary: cheapest_attack_line(tree) }
+        AttackTreeView { diagram, summary: cheapest_attack_line(tree), alt: attack_tree_alt(tree) }
     }
 }
 
