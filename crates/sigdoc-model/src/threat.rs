@@ -542,6 +542,7 @@ mod tests {
         let threat = threat.unwrap_or_else(|| Threat::new("missing", ""));
         assert_eq!((threat.status, threat.name()), (Some(ThreatStatus::Proposed), "STARTTLS stripping"));
         assert_eq!((threat.likelihood(), threat.attack_tree()), (None, None));
+        assert!(threat.is_proposed() && !Threat::new("open", "").is_proposed());
         // An empty value is located at its key.
         let (diagnostics, _) = proposed("gap:\n");
         let gap = diagnostics.iter().find(|d| d.message == "proposed threat: gap not written yet");
