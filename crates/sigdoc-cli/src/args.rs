@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use sigdoc::PdfStandard;
 use sigdoc::model::DocKind;
 use sigdoc::release::Shard;
-use sigdoc_render::PdfStandard;
 
 /// Keep a security working group's deliverables in git and publish them as XEP-style PDFs.
 #[derive(Debug, Parser)]

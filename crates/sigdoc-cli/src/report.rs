@@ -10,8 +10,8 @@ use std::ops::Range;
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor::Ansi};
-use sigdoc_model::text::is_unprintable;
-use sigdoc_model::{Diagnostic, Severity, Snapshot};
+use sigdoc::model::text::is_unprintable;
+use sigdoc::model::{Diagnostic, Severity, Snapshot};
 
 use crate::console::Console;
 use crate::terminal::terminal_safe;

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use sigdoc_model::text::escape_controls;
+use sigdoc::model::text::escape_controls;
 
 /// `text` with every control character (line breaks included) and every bidirectional
 /// control written as a visible escape such as `\u{1b}`.

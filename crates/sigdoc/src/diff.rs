@@ -1,7 +1,10 @@
 //! Comparing two revisions: each opened as one side of a report, compared by sigdoc-diff.
 
-use sigdoc_diff::{Report, Side};
 use sigdoc_model::{Severity, Source};
+
+// The change data a comparison produces, for front ends to present without depending on
+// sigdoc-diff themselves.
+pub use sigdoc_diff::*;
 
 use crate::error::Error;
 use crate::workspace::{Settings, Workspace};
@@ -80,14 +83,14 @@ pub fn open_pair(settings: &Settings, from: &str, to: Option<&str>) -> Result<(R
 /// A threat in neither revision is a usage error.
 pub fn compare(from: &Revision, to: &Revision, threat: Option<&str>) -> Result<Report, Error> {
     let (old, new) = (from.ws.deliverables(), to.ws.deliverables());
-    let mut diff = sigdoc_diff::diff(old, new);
+    let mut changes = diff(old, new);
     if let Some(id) = threat {
         if old.threat(id).is_none() && new.threat(id).is_none() {
             return Err(Error::Usage(format!("no threat \"{id}\" in {} or {}", from.side.label(), to.side.label())));
         }
-        diff.only_threat(id);
+        changes.only_threat(id);
     }
-    Ok(Report { from: from.side.clone(), to: to.side.clone(), diff })
+    Ok(Report { from: from.side.clone(), to: to.side.clone(), diff: changes })
 }
 
 /// The report as an XEP-style PDF, dated and titled after the new revision.

@@ -17,6 +17,8 @@ pub mod watch;
 pub mod workspace;
 
 pub use sigdoc_model as model;
+/// The PDF standards a build can be checked against, named in a [`BuildPlan`].
+pub use sigdoc_render::PdfStandard;
 
 pub use build::{BuildPlan, Built, build};
 pub use environment::Environment;

@@ -7,10 +7,10 @@ mod md_text;
 use std::path::Path;
 
 use serde_json::Value;
-use sigdoc_diff::{
+use sigdoc::diff::{
     Detail, Diff, FieldDiff, ItemPart, Op, RecordChange, Report, Segment, Side, ThreatDiff, TreeDiff, format_cost,
 };
-use sigdoc_model::text::is_unprintable;
+use sigdoc::model::text::is_unprintable;
 
 use crate::Cli;
 use crate::CliError;
@@ -240,7 +240,7 @@ fn tree_lines(tree: &TreeDiff, st: &Style, out: &mut Vec<String>) {
         out.push(format!("~ {}: {}", flat(&c.path.join(" › ")), what.join("; ")));
     }
     if tree.cheapest.changed {
-        let show = |c: &Option<sigdoc_diff::Cheapest>| match c {
+        let show = |c: &Option<sigdoc::diff::Cheapest>| match c {
             None => "(no tree)".to_owned(),
             Some(c) if !c.possible => "none feasible".to_owned(),
             Some(c) => format!("{} ({})", format_cost(c.cost), flat(&c.leaves.join(", "))),
@@ -410,8 +410,8 @@ pub(crate) fn human(report: &Report, color: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use sigdoc_diff::{Invalidated, Item, ItemChange, ItemChanges, Markup, Prose};
-    use sigdoc_model::ApproachPart;
+    use sigdoc::diff::{Invalidated, Item, ItemChange, ItemChanges, Markup, Prose};
+    use sigdoc::model::ApproachPart;
 
     use super::*;
 

@@ -1,6 +1,6 @@
 //! `sigdoc history`: the revision history that the PDFs carry.
 
-use sigdoc_model::History;
+use sigdoc::model::History;
 
 use crate::CliError;
 use crate::args::{Format, HistoryArgs};

@@ -5,8 +5,8 @@
 //! never end its line early or start a command of its own, so line breaks and control
 //! characters are escaped, and `,` and `:` in property values as the runner expects.
 
-use sigdoc_model::text::escape_controls;
-use sigdoc_model::{Diagnostic, Severity};
+use sigdoc::model::text::escape_controls;
+use sigdoc::model::{Diagnostic, Severity};
 
 /// Escapes the data part of a command (after `::`).
 fn escape_data(text: &str) -> String {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
-use sigdoc_model::{Diagnostic, Severity};
+use sigdoc::model::{Diagnostic, Severity};
 
 use super::kind_of;
 
@@ -256,7 +256,7 @@ mod tests {
 
     #[test]
     fn the_log_of_a_broken_repository_is_valid_sarif() {
-        let snapshot = sigdoc_model::Snapshot::from_files(
+        let snapshot = sigdoc::model::Snapshot::from_files(
             "my documents",
             [
                 ("sig.yaml", "name: G\nsurprise: 1\n"),
@@ -266,7 +266,7 @@ mod tests {
                 ("threats/b.yaml", "\u{1b}[31m: x\n"),
             ],
         );
-        let diagnostics = sigdoc_model::Deliverables::load(&snapshot).diagnostics;
+        let diagnostics = sigdoc::model::Deliverables::load(&snapshot).diagnostics;
         assert!(diagnostics.len() >= 4, "{diagnostics:?}");
         let log = sarif(&diagnostics);
         assert_eq!(schema_errors(&log), Vec::<String>::new(), "{log}");

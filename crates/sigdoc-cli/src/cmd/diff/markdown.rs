@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use serde_json::Value;
-use sigdoc_diff::{
+use sigdoc::diff::{
     Cheapest, Detail, FieldDiff, ItemPart, NodeInfo, Op, Prose, RecordChange, Report, Run, Style, TreeDiff, format_cost,
 };
 
@@ -394,8 +394,8 @@ fn tree_body(tree: &TreeDiff) -> Body {
 
 #[cfg(test)]
 mod tests {
-    use sigdoc_diff::{Invalidated, Item, ItemChange, ItemChanges, Markup};
-    use sigdoc_model::ApproachPart;
+    use sigdoc::diff::{Invalidated, Item, ItemChange, ItemChanges, Markup};
+    use sigdoc::model::ApproachPart;
 
     use super::*;
 
@@ -472,7 +472,7 @@ mod tests {
             added: vec![node(&["Root", "New ```branch"], false), node(&["Root", "New ```branch", "Leaf"], true)],
             removed: vec![node(&["Root", "Old"], true)],
             changed: Vec::new(),
-            cheapest: sigdoc_diff::CheapestChange { old: None, new: None, changed: false },
+            cheapest: sigdoc::diff::CheapestChange { old: None, new: None, changed: false },
         };
         let Body::Blocks { blocks, summary } = tree_body(&tree) else { panic!("nodes are blocks") };
         assert_eq!(summary, "2 nodes added, 1 removed, 0 changed");

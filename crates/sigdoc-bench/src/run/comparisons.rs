@@ -1,330 +1,18 @@
-//! The benchmarks P1–P6 of BENCHMARKS.md: each comparison runs its two sides in one
-//! go on the same generated repository, several times, and reports medians and ratios.
+//! The comparisons P1–P6, each measured on its own generated repository and written as
+//! one section of the report.
 
-use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use clap::Args;
-
-use crate::synth::{self, Options};
-
-/// `sigdoc-bench run`.
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// The sigdoc binary (default: the one beside this program).
-    #[arg(long)]
-    sigdoc: Option<PathBuf>,
-    /// The typst 0.15.1 CLI (default: `typst` on PATH, else ~/.cargo/bin/typst).
-    #[arg(long)]
-    typst: Option<PathBuf>,
-    /// The fonts folder handed to the typst CLI.
-    #[arg(long, default_value = "fonts")]
-    fonts: PathBuf,
-    /// Runs per measurement (the median is reported).
-    #[arg(long, default_value_t = 5)]
-    runs: usize,
-    /// Where the repositories are generated (emptied first).
-    #[arg(long, default_value = "target/bench")]
-    work: PathBuf,
-    /// The report to write.
-    #[arg(short, long, default_value = "BENCHMARKS.md")]
-    output: PathBuf,
-}
-
-/// One measured command: wall times of every run and the largest peak RSS.
-#[derive(Debug, Clone, Default)]
-struct Sample {
-    label: String,
-    times: Vec<Duration>,
-    rss_kib: Option<u64>,
-}
-
-impl Sample {
-    /// Runs `cmds` once, one after the other: their total time and the largest peak RSS.
-    fn run(&mut self, cmds: &[Cmd]) -> io::Result<()> {
-        let mut total = Duration::ZERO;
-        for cmd in cmds {
-            let (took, rss, _) = cmd.run()?;
-            total += took;
-            self.rss_kib = self.rss_kib.max(rss);
-        }
-        self.times.push(total);
-        Ok(())
-    }
-
-    fn median(&self) -> Duration {
-        let mut t = self.times.clone();
-        t.sort();
-        t.get(t.len() / 2).copied().unwrap_or_default()
-    }
-
-    fn row(&self) -> String {
-        let min = self.times.iter().min().copied().unwrap_or_default();
-        let max = self.times.iter().max().copied().unwrap_or_default();
-        let rss = self.rss_kib.map_or("—".to_owned(), |k| format!("{:.0} MiB", k as f64 / 1024.0));
-        format!(
-            "| {} | {} | {} – {} | {} | {rss} |\n",
-            self.label,
-            secs(self.median()),
-            secs(min),
-            secs(max),
-            self.times.len()
-        )
-    }
-}
-
-fn secs(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{:.1} ms", d.as_secs_f64() * 1e3)
-    } else {
-        format!("{:.2} s", d.as_secs_f64())
-    }
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
-}
-
-const TABLE_HEAD: &str = "| command | median | min – max | runs | peak RSS |\n|---|---|---|---|---|\n";
-
-/// A shell-like command line in `dir`, shown in the report as typed.
-#[derive(Debug, Clone)]
-struct Cmd {
-    program: PathBuf,
-    args: Vec<String>,
-    dir: PathBuf,
-    /// Environment variables set for this command only.
-    env: Vec<(String, String)>,
-}
-
-impl Cmd {
-    fn new(program: &Path, args: &[&str], dir: &Path) -> Cmd {
-        Cmd {
-            program: program.to_owned(),
-            args: args.iter().map(|s| (*s).to_owned()).collect(),
-            dir: dir.to_owned(),
-            env: Vec::new(),
-        }
-    }
-
-    fn with_env(mut self, name: &str, value: &str) -> Cmd {
-        self.env.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    fn shown(&self) -> String {
-        let name =
-            self.program.file_name().map_or_else(|| self.program.display().to_string(), |n| n.to_string_lossy().into());
-        let env: String = self.env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
-        format!("`{env}{name} {}`", self.args.join(" "))
-    }
-
-    /// Runs once; fails on a non-zero exit. Peak RSS comes from GNU time when present.
-    fn run(&self) -> io::Result<(Duration, Option<u64>, Vec<u8>)> {
-        let gnu_time = Path::new("/usr/bin/time");
-        let rss_file = std::env::temp_dir().join(format!("sigdoc-bench-rss-{}", std::process::id()));
-        let mut command = if gnu_time.exists() {
-            let mut c = Command::new(gnu_time);
-            c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(&self.program);
-            c
-        } else {
-            Command::new(&self.program)
-        };
-        command.args(&self.args).envs(self.env.iter().cloned()).current_dir(&self.dir);
-        command.stdin(Stdio::null()).stderr(Stdio::piped());
-        let started = Instant::now();
-        let output = command.output()?;
-        let took = started.elapsed();
-        if !output.status.success() {
-            return Err(io::Error::other(format!(
-                "{} failed ({}): {}",
-                self.shown(),
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            )));
-        }
-        let rss = std::fs::read_to_string(&rss_file).ok().and_then(|s| s.lines().last()?.trim().parse().ok());
-        let _ = std::fs::remove_file(&rss_file);
-        Ok((took, rss, output.stdout))
-    }
-}
-
-/// Runs a sequence of commands `runs` times; each run's time is the sequence's total.
-fn measure(label: &str, cmds: &[Cmd], runs: usize, before: &dyn Fn() -> io::Result<()>) -> io::Result<Sample> {
-    let mut sample = Sample { label: label.to_owned(), ..Sample::default() };
-    for _ in 0..runs {
-        before()?;
-        sample.run(cmds)?;
-    }
-    eprintln!("  {label}: median {}", secs(sample.median()));
-    Ok(sample)
-}
-
-/// Measurements taken in alternation (a, b, a, b, …), so that a drift in the machine's
-/// speed during the runs touches every side alike.
-fn measure_alternating<const N: usize>(sides: [(&str, &[Cmd]); N], runs: usize) -> io::Result<[Sample; N]> {
-    let mut samples = sides.map(|(label, _)| Sample { label: label.to_owned(), ..Sample::default() });
-    for _ in 0..runs {
-        for (sample, (_, cmds)) in samples.iter_mut().zip(sides) {
-            sample.run(cmds)?;
-        }
-    }
-    for sample in &samples {
-        eprintln!("  {}: median {}", sample.label, secs(sample.median()));
-    }
-    Ok(samples)
-}
-
-fn remove(path: &Path) -> io::Result<()> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
-}
-
-fn capture(program: &str, args: &[&str]) -> String {
-    Command::new(program)
-        .args(args)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default()
-}
-
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .map_or("unknown CPU", |l| l.trim_start_matches([' ', '\t', ':']));
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let mem_kib: u64 = meminfo
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|l| l.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0);
-    format!("{cpu}, {cores} cores, {:.1} GiB RAM, {}", mem_kib as f64 / 1024.0 / 1024.0, capture("uname", &["-sr"]))
-}
-
-fn find_typst(given: Option<&Path>) -> Option<PathBuf> {
-    let candidates: Vec<PathBuf> = match given {
-        Some(p) => vec![p.to_owned()],
-        None => {
-            let mut c: Vec<PathBuf> = std::env::var_os("PATH")
-                .map(|p| std::env::split_paths(&p).map(|d| d.join("typst")).collect())
-                .unwrap_or_default();
-            if let Some(home) = std::env::var_os("HOME") {
-                c.push(Path::new(&home).join(".cargo/bin/typst"));
-            }
-            c
-        }
-    };
-    candidates.into_iter().find(|p| {
-        Command::new(p).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("0.15.1"))
-    })
-}
-
-fn generate(work: &Path, name: &str, threats: usize, commits: usize, tags: usize) -> io::Result<PathBuf> {
-    let dir = work.join(name);
-    remove(&dir)?;
-    let started = Instant::now();
-    let s = synth::generate(&dir, &Options { threats, commits, tags, seed: 1 })?;
-    eprintln!(
-        "generated {name}: {} commits ({} merges), {} tags, {} threats in {}",
-        s.commits,
-        s.merges,
-        s.tags,
-        s.threats,
-        secs(started.elapsed())
-    );
-    Ok(dir)
-}
-
-/// The report under construction and what every section needs.
-struct Bench {
-    sigdoc: PathBuf,
-    typst: Option<PathBuf>,
-    fonts: PathBuf,
-    runs: usize,
-    work: PathBuf,
-    report: String,
-}
-
-/// Runs every comparison and writes the report.
-pub fn run(args: &RunArgs) -> io::Result<()> {
-    let cwd = std::env::current_dir()?;
-    let sigdoc = match &args.sigdoc {
-        Some(p) => cwd.join(p),
-        None => std::env::current_exe()?.with_file_name("sigdoc"),
-    };
-    if Command::new(&sigdoc).arg("--version").output().is_err() {
-        return Err(io::Error::other(format!("no sigdoc binary at {}", sigdoc.display())));
-    }
-    let typst = find_typst(args.typst.as_deref());
-    let work = cwd.join(&args.work);
-    std::fs::create_dir_all(&work)?;
-    let mut b =
-        Bench { sigdoc, typst, fonts: cwd.join(&args.fonts), runs: args.runs.max(1), work, report: String::new() };
-    b.header();
-    b.p1()?;
-    b.p2()?;
-    b.p3()?;
-    b.p4()?;
-    b.p5_p6()?;
-    // The interpretation is written by people and kept beside the script.
-    if let Ok(notes) = std::fs::read_to_string(cwd.join("bench/NOTES.md")) {
-        b.report.push_str(&notes);
-    }
-    std::fs::write(cwd.join(&args.output), &b.report)?;
-    eprintln!("wrote {}", args.output.display());
-    Ok(())
-}
+use super::measure::{Cmd, Sample, measure, measure_alternating, ratio, secs};
+use super::{Bench, capture, generate};
 
 impl Bench {
-    fn header(&mut self) {
-        let typst = match &self.typst {
-            Some(p) => format!("`{}` ({})", p.display(), capture(&p.to_string_lossy(), &["--version"])),
-            None => "not installed: the comparisons with it are skipped".to_owned(),
-        };
-        let _ = write!(
-            self.report,
-            "# Benchmarks\n\n\
-             Written by `make bench` (`bench/run.sh`, which runs `sigdoc-bench run`); do not edit by hand.\n\n\
-             - Machine: {}\n- Date: {} (UTC)\n- sigdoc: {}\n- git: {}\n- typst CLI: {typst}; obtained with \
-             `cargo install typst-cli --version 0.15.1 --locked` (bench/run.sh installs it when missing and \
-             cargo is available; set `SIGDOC_BENCH_NO_TYPST=1` to skip that)\n\
-             - Every number is the median of the runs shown, wall-clock time of whole processes (start to exit), \
-             with warm file caches; the two sides of a comparison run in alternation. Peak RSS is GNU time's \
-             maximum resident set size of the largest process.\n\
-             - Repositories are made by `sigdoc-bench gen` (seed 1): deterministic, pinned dates, threats of \
-             typical length with attack trees of 5–30 nodes, merges of review branches, annotated tags.\n\n",
-            machine(),
-            capture("date", &["-u", "+%Y-%m-%d %H:%M"]),
-            capture(&self.sigdoc.to_string_lossy(), &["--version"]),
-            capture("git", &["--version"]),
-        );
-    }
-
-    fn sig(&self, args: &[&str], dir: &Path) -> Cmd {
-        Cmd::new(&self.sigdoc, args, dir)
-    }
-
-    fn section(&mut self, title: &str, samples: &[&Sample], verdict: &str) {
-        let _ = write!(self.report, "## {title}\n\n{TABLE_HEAD}");
-        for s in samples {
-            self.report.push_str(&s.row());
-        }
-        let _ = write!(self.report, "\n{verdict}\n\n");
-    }
-
     /// P1: cold build of three PDFs vs the typst CLI on the emitted sources.
-    fn p1(&mut self) -> io::Result<()> {
+    pub(super) fn p1(&mut self) -> io::Result<()> {
         eprintln!("P1: cold build vs typst compile");
         let repo = generate(&self.work, "p1-20-threats", 20, 200, 3)?;
         let build = self.sig(&["build", "-q", "-o", "out"], &repo);
@@ -372,7 +60,7 @@ impl Bench {
     }
 
     /// P2: a watch rebuild after one threat edit vs a cold build of that document.
-    fn p2(&mut self) -> io::Result<()> {
+    pub(super) fn p2(&mut self) -> io::Result<()> {
         eprintln!("P2: watch rebuild vs cold build");
         let repo = generate(&self.work, "p2-200-threats", 200, 400, 3)?;
         let cold_cmd = self.sig(&["build", "-q", "--only", "analysis", "-o", "out"], &repo);
@@ -397,7 +85,7 @@ impl Bench {
     }
 
     /// P3: the history of the analysis vs `git log` of its files on 10,000 commits.
-    fn p3(&mut self) -> io::Result<()> {
+    pub(super) fn p3(&mut self) -> io::Result<()> {
         eprintln!("P3: history vs git log");
         let repo = generate(&self.work, "p3-10000-commits", 50, 10_000, 20)?;
         let ours_cmd = self.sig(&["history", "analysis", "--format", "json"], &repo);
@@ -450,7 +138,7 @@ impl Bench {
     }
 
     /// P4: one `release --all` of 20 tags vs 20 separate builds.
-    fn p4(&mut self) -> io::Result<()> {
+    pub(super) fn p4(&mut self) -> io::Result<()> {
         eprintln!("P4: release --all vs 20 builds");
         let repo = generate(&self.work, "p4-20-tags", 20, 200, 20)?;
         let release = self.sig(&["release", "--all", "-q", "-j", "2", "-o", "rel"], &repo);
@@ -480,7 +168,7 @@ impl Bench {
     }
 
     /// P5: growth from 100 to 1,000 threats; P6: diff of two 1,000-threat revisions.
-    fn p5_p6(&mut self) -> io::Result<()> {
+    pub(super) fn p5_p6(&mut self) -> io::Result<()> {
         eprintln!("P5: 100 vs 1,000 threats");
         let small = generate(&self.work, "p5-100-threats", 100, 400, 4)?;
         let large = generate(&self.work, "p5-1000-threats", 1000, 2000, 4)?;
