@@ -22,7 +22,9 @@ pub use documents::{DocChanges, Invalidated, RecordChange, TemplateChanges};
 pub use items::{Item, ItemChange, ItemChanges, ItemPart, NoteChange, RefChanges};
 pub use styled::{Markup, Run, Style};
 pub use threat::{Detail, FieldDiff, ThreatDiff, ThreatSummary};
-pub use tree::{AttrChange, Cheapest, CheapestChange, NodeChange, NodeInfo, TreeDiff, format_cost};
+pub use tree::{
+    AttrChange, Cheapest, CheapestChange, NodeChange, NodeInfo, OutlineLine, TreeDiff, format_cost, outline,
+};
 pub use words::{Op, Prose, Segment, diff_words, has_changes, side};
 
 /// One of the two revisions compared, as the command line resolved it.

@@ -95,6 +95,45 @@ pub fn format_cost(cost: Option<f64>) -> String {
     cost.map_or_else(|| "unknown".to_owned(), sigdoc_model::format_cost)
 }
 
+/// One line of added or removed nodes shown as an outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineLine<'a> {
+    /// The node.
+    pub node: &'a NodeInfo,
+    /// 0 for the first node of a new (or dropped) subtree, named by its path from the
+    /// root; for the nodes below it, their depth under it, named by their goals alone, so
+    /// that a replaced branch does not repeat its path on every line.
+    pub depth: usize,
+}
+
+impl OutlineLine<'_> {
+    /// What the line names the node by: its path at depth 0, else its goal.
+    pub fn label(&self) -> String {
+        if self.depth == 0 { self.node.path.join(" › ") } else { self.node.goal.clone() }
+    }
+
+    /// ` (cost 3)` after a leaf; nothing after an inner node.
+    pub fn cost_suffix(&self) -> String {
+        if self.node.leaf { format!(" (cost {})", format_cost(self.node.cost)) } else { String::new() }
+    }
+}
+
+/// Added or removed nodes, in their order (parents before children), as an outline.
+pub fn outline(nodes: &[NodeInfo]) -> Vec<OutlineLine<'_>> {
+    let mut subtree: Option<&[String]> = None;
+    let mut lines = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let depth = subtree
+            .filter(|root| node.path.len() > root.len() && node.path.starts_with(root))
+            .map(|root| node.path.len() - root.len());
+        if depth.is_none() {
+            subtree = Some(&node.path);
+        }
+        lines.push(OutlineLine { node, depth: depth.unwrap_or(0) });
+    }
+    lines
+}
+
 /// Nodes by their match key: the goals below the root (so that a reworded root goal is
 /// a change of the root, not a new tree), with `#2`, `#3` for repeated sibling goals.
 fn flatten(root: &AttackNode) -> Vec<(Vec<String>, NodeInfo)> {
@@ -189,6 +228,40 @@ mod tests {
 
     fn node(goal: &str, gate: Gate, children: Vec<AttackNode>) -> AttackNode {
         AttackNode { goal: goal.into(), gate: Some(gate), children, cost: None, possible: true, equipment: false }
+    }
+
+    #[test]
+    fn added_subtrees_are_outlined_under_their_first_node() {
+        let info = |path: &[&str], leaf: bool| NodeInfo {
+            path: path.iter().map(|g| g.to_string()).collect(),
+            goal: path.last().map_or_else(String::new, |g| g.to_string()),
+            gate: None,
+            cost: leaf.then_some(2.5),
+            possible: true,
+            equipment: false,
+            leaf,
+        };
+        let nodes = [
+            info(&["r", "b"], false),
+            info(&["r", "b", "c"], false),
+            info(&["r", "b", "c", "d"], true),
+            info(&["r", "bb"], true),
+            info(&["r", "e", "f"], true),
+        ];
+        let lines: Vec<(usize, String, String)> =
+            outline(&nodes).iter().map(|l| (l.depth, l.label(), l.cost_suffix())).collect();
+        let line = |depth, label: &str, suffix: &str| (depth, label.to_owned(), suffix.to_owned());
+        assert_eq!(
+            lines,
+            [
+                line(0, "r › b", ""),
+                line(1, "c", ""),
+                line(2, "d", " (cost 2.5)"),
+                // A sibling whose goal begins like the subtree's root is not under it.
+                line(0, "r › bb", " (cost 2.5)"),
+                line(0, "r › e › f", " (cost 2.5)"),
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sigdoc_diff::{
     Cheapest, Detail, FieldDiff, ItemPart, NodeInfo, Op, Prose, RecordChange, Run, Style, TreeDiff, format_cost,
+    outline,
 };
 use sigdoc_model::Deliverables;
 
@@ -105,24 +106,10 @@ fn old_new<'a>(label: Option<String>, old: String, new: String) -> ItemView<'a> 
     ItemView::OldNew { label, old, new }
 }
 
-/// Added or removed nodes as an outline: the first node of a new (or dropped) subtree
-/// with its path from the root, the nodes below it indented under it by their goals
-/// alone, so that a replaced branch does not repeat its path on every line.
+/// Added or removed nodes as the change data outlines them.
 fn node_lines<'a>(added: bool, nodes: &[NodeInfo], out: &mut Vec<ItemView<'a>>) {
-    let mut subtree: Option<&[String]> = None;
-    for n in nodes {
-        let extra = if n.leaf { format!(" (cost {})", format_cost(n.cost)) } else { String::new() };
-        let depth = subtree
-            .filter(|root| n.path.len() > root.len() && n.path.starts_with(root))
-            .map(|root| n.path.len() - root.len());
-        let text = match depth {
-            Some(_) => format!("{}{extra}", n.goal),
-            None => {
-                subtree = Some(&n.path);
-                format!("{}{extra}", n.path.join(" › "))
-            }
-        };
-        let depth = depth.unwrap_or(0);
+    for line in outline(nodes) {
+        let (text, depth) = (format!("{}{}", line.label(), line.cost_suffix()), line.depth);
         out.push(if added { ItemView::Added { text, depth } } else { ItemView::Removed { text, depth } });
     }
 }

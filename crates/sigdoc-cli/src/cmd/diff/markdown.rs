@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use sigdoc::diff::{
-    Cheapest, Detail, FieldDiff, ItemPart, NodeInfo, Op, Prose, RecordChange, Report, Run, Style, TreeDiff, format_cost,
+    Cheapest, Detail, FieldDiff, ItemPart, NodeInfo, Op, Prose, RecordChange, Report, Run, Style, TreeDiff,
+    format_cost, outline,
 };
 
 use super::md_text::{code, fenced, html, line_start, text};
@@ -337,31 +338,18 @@ fn prose_body(prose: &Prose) -> Body {
     Body::Blocks { blocks: paragraphs, summary }
 }
 
-/// Added or removed nodes as an outline: the first node of a subtree with its path from
-/// the root, the nodes below it indented by depth, as the PDF report lists them.
-fn outline(sign: char, nodes: &[NodeInfo], lines: &mut Vec<String>) {
-    let mut subtree: Option<&[String]> = None;
-    for n in nodes {
-        let extra = if n.leaf { format!(" (cost {})", format_cost(n.cost)) } else { String::new() };
-        let depth = subtree
-            .filter(|root| n.path.len() > root.len() && n.path.starts_with(root))
-            .map(|root| n.path.len() - root.len());
-        let shown = match depth {
-            Some(depth) => format!("{}{}", "  ".repeat(depth), flat(&n.goal)),
-            None => {
-                subtree = Some(&n.path);
-                flat(&n.path.join(" › "))
-            }
-        };
-        lines.push(format!("{sign} {shown}{extra}"));
+/// Added or removed nodes as the change data outlines them, indented by depth.
+fn outline_lines(sign: char, nodes: &[NodeInfo], lines: &mut Vec<String>) {
+    for line in outline(nodes) {
+        lines.push(format!("{sign} {}{}{}", "  ".repeat(line.depth), flat(&line.label()), line.cost_suffix()));
     }
 }
 
 /// A tree change: nodes as `+`/`-` lines of a `diff` block, then the cheapest attack.
 fn tree_body(tree: &TreeDiff) -> Body {
     let mut lines = Vec::new();
-    outline('+', &tree.added, &mut lines);
-    outline('-', &tree.removed, &mut lines);
+    outline_lines('+', &tree.added, &mut lines);
+    outline_lines('-', &tree.removed, &mut lines);
     for c in &tree.changed {
         let path = flat(&c.path.join(" › "));
         for a in &c.changes {
