@@ -10,13 +10,14 @@ pub mod freshness;
 pub mod output;
 pub mod release;
 pub mod schema;
+pub mod site;
 pub mod skeleton;
 pub mod watch;
 pub mod workspace;
 
 pub use sigdoc_model as model;
 
-pub use build::{BuildPlan, Built, build};
+pub use build::{BuildOutput, BuildPlan, Built, build};
 pub use environment::Environment;
 pub use error::Error;
 pub use workspace::{Settings, Workspace};
