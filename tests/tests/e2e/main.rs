@@ -8,6 +8,7 @@ mod corpus;
 mod diff;
 mod escaping;
 mod history;
+mod html;
 mod hostile;
 mod modes;
 mod proposed;
