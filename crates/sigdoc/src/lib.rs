@@ -10,6 +10,7 @@ pub mod freshness;
 pub mod output;
 pub mod release;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod skeleton;
 pub mod watch;

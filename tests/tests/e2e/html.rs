@@ -108,7 +108,8 @@ fn the_site_has_four_pages_every_threat_and_hostile_prose_as_text() {
     for page in ["index.html", "process.html", "template.html", "analysis.html"] {
         let key = PathBuf::from(page);
         let text = String::from_utf8_lossy(&first[&key]).into_owned();
-        let unlinked = text.replace(&format!("<li><a class=\"pdf\" href=\"../{}\">PDF</a></li>", page.replace(".html", ".pdf")), "");
+        let unlinked = text
+            .replace(&format!("<li><a class=\"pdf\" href=\"../{}\">PDF</a></li>", page.replace(".html", ".pdf")), "");
         let unlinked = ["process", "template", "analysis"]
             .iter()
             .fold(unlinked, |t, d| t.replace(&format!(" · <a href=\"../{d}.pdf\">PDF</a>"), ""));
@@ -144,12 +145,7 @@ fn the_project_documents_and_a_fixture_pass_the_html_checker_and_render_in_chrom
     let url = format!("file://{}", page.display());
     let (ok, dom, stderr) = chromium(&["--dump-dom", &url]);
     assert!(ok, "chromium failed: {stderr}");
-    for name in [
-        "STARTTLS",
-        "carbons",
-        "&lt;script&gt;alert(1)&lt;/script&gt; in a name",
-        "A later idea",
-    ] {
+    for name in ["STARTTLS", "carbons", "&lt;script&gt;alert(1)&lt;/script&gt; in a name", "A later idea"] {
         assert!(dom.contains(name), "the rendered DOM lacks {name}");
     }
     assert!(!dom.contains("<script>alert"), "no script element in the DOM");
@@ -164,4 +160,92 @@ fn the_project_documents_and_a_fixture_pass_the_html_checker_and_render_in_chrom
     assert!(ok, "chromium screenshot failed: {stderr}");
     let png = std::fs::read(&shot).expect("screenshot");
     assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "a screenshot with something on it");
+}
+
+/// `GET path` from the server at `addr`: the body, or nothing when it does not answer.
+fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else { return String::new() };
+    let _ = write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    let mut text = String::new();
+    let _ = stream.read_to_string(&mut text);
+    text.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+}
+
+fn wait_for(what: &str, within: std::time::Duration, mut ready: impl FnMut() -> bool) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    while !ready() {
+        assert!(started.elapsed() < within, "timed out after {within:?} waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    started.elapsed()
+}
+
+#[test]
+fn watch_serve_shows_an_edited_name_within_seconds_and_problems_over_the_last_good_page() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    let mut fx = Fixture::with_threats(&IDS);
+    fx.commit("Two threats");
+    let live = Arc::new(sigdoc::serve::Live::default());
+    let serving = sigdoc::serve::serve(fx.path().join("out/html"), 0, live.clone()).expect("serve");
+    assert!(serving.addr.ip().is_loopback(), "the server answers on 127.0.0.1 only");
+    let stop = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let stop = stop.clone();
+        let options = sigdoc::watch::WatchOptions {
+            settings: sigdoc::Settings {
+                repo: Some(fx.path().to_owned()),
+                root: "documents".into(),
+                cwd: fx.path().to_owned(),
+                env: sigdoc_cli::Host::of_process().env,
+            },
+            output: "out".into(),
+            debounce: Duration::from_millis(30),
+            pdf: false,
+            live: Some(live),
+        };
+        std::thread::spawn(move || {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let mut console = sigdoc_cli::Console {
+                out: &mut out,
+                err: &mut err,
+                color: false,
+                color_out: false,
+                quiet: false,
+                verbose: false,
+            };
+            sigdoc_cli::watch::watch_until(&options, &mut console, &|| stop.load(Ordering::Relaxed))
+        })
+    };
+    let page = || get(serving.addr, "/analysis.html");
+    wait_for("the first pages", Duration::from_secs(60), || page().contains("Forged message carbons"));
+    let served = page();
+    assert!(served.contains("<script>") && served.contains("/.sigdoc/version"), "the served page reloads itself");
+    assert!(!get(serving.addr, "/../Cargo.toml").contains("[package]"), "no request leaves the folder");
+    assert!(!fx.path().join("out/analysis.pdf").exists(), "--no-pdf writes no PDF");
+    let version = get(serving.addr, "/.sigdoc/version");
+
+    // An edit to one threat's name shows in the served page within a couple of seconds.
+    let threat = "documents/threats/carbon-forging.yaml";
+    std::thread::sleep(Duration::from_millis(100));
+    fx.replace(threat, "name: Forged message carbons", "name: Carbons forged in transit");
+    let took = wait_for("the edited name", Duration::from_secs(2), || page().contains("Carbons forged in transit"));
+    // Open pages are told to reload, right after the page is on disk.
+    wait_for("a new version", Duration::from_secs(1), || get(serving.addr, "/.sigdoc/version") != version);
+    eprintln!("save to served page: {took:?}");
+
+    // An invalid edit shows its problem above the last good content.
+    fx.replace(threat, "likelihood: low", "likelihood: hihg");
+    wait_for("the problem", Duration::from_secs(5), || page().contains("sigdoc-problems"));
+    let served = page();
+    assert!(served.contains("hihg") && served.contains("Carbons forged in transit"), "problem over the last good page");
+    fx.replace(threat, "likelihood: hihg", "likelihood: low");
+    wait_for("the recovery", Duration::from_secs(5), || !page().contains("sigdoc-problems"));
+
+    stop.store(true, Ordering::Relaxed);
+    let result = watcher.join().expect("watch thread");
+    assert!(result.is_ok(), "{result:?}");
 }
