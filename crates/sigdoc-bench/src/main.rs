@@ -2,6 +2,7 @@
 //! BENCHMARKS.md (`run`).
 
 mod content;
+mod p7;
 mod rng;
 mod run;
 mod synth;

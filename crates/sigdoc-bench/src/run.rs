@@ -37,10 +37,10 @@ pub struct RunArgs {
 
 /// One measured command: wall times of every run and the largest peak RSS.
 #[derive(Debug, Clone, Default)]
-struct Sample {
-    label: String,
-    times: Vec<Duration>,
-    rss_kib: Option<u64>,
+pub(crate) struct Sample {
+    pub(crate) label: String,
+    pub(crate) times: Vec<Duration>,
+    pub(crate) rss_kib: Option<u64>,
 }
 
 impl Sample {
@@ -56,7 +56,7 @@ impl Sample {
         Ok(())
     }
 
-    fn median(&self) -> Duration {
+    pub(crate) fn median(&self) -> Duration {
         let mut t = self.times.clone();
         t.sort();
         t.get(t.len() / 2).copied().unwrap_or_default()
@@ -77,7 +77,7 @@ impl Sample {
     }
 }
 
-fn secs(d: Duration) -> String {
+pub(crate) fn secs(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         format!("{:.1} ms", d.as_secs_f64() * 1e3)
     } else {
@@ -85,7 +85,7 @@ fn secs(d: Duration) -> String {
     }
 }
 
-fn ratio(a: Duration, b: Duration) -> f64 {
+pub(crate) fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64().max(1e-9)
 }
 
@@ -93,7 +93,7 @@ const TABLE_HEAD: &str = "| command | median | min – max | runs | peak RSS |\n
 
 /// A shell-like command line in `dir`, shown in the report as typed.
 #[derive(Debug, Clone)]
-struct Cmd {
+pub(crate) struct Cmd {
     program: PathBuf,
     args: Vec<String>,
     dir: PathBuf,
@@ -124,7 +124,7 @@ impl Cmd {
     }
 
     /// Runs once; fails on a non-zero exit. Peak RSS comes from GNU time when present.
-    fn run(&self) -> io::Result<(Duration, Option<u64>, Vec<u8>)> {
+    pub(crate) fn run(&self) -> io::Result<(Duration, Option<u64>, Vec<u8>)> {
         let gnu_time = Path::new("/usr/bin/time");
         let rss_file = std::env::temp_dir().join(format!("sigdoc-bench-rss-{}", std::process::id()));
         let mut command = if gnu_time.exists() {
@@ -166,7 +166,7 @@ fn measure(label: &str, cmds: &[Cmd], runs: usize, before: &dyn Fn() -> io::Resu
 
 /// Measurements taken in alternation (a, b, a, b, …), so that a drift in the machine's
 /// speed during the runs touches every side alike.
-fn measure_alternating<const N: usize>(sides: [(&str, &[Cmd]); N], runs: usize) -> io::Result<[Sample; N]> {
+pub(crate) fn measure_alternating<const N: usize>(sides: [(&str, &[Cmd]); N], runs: usize) -> io::Result<[Sample; N]> {
     let mut samples = sides.map(|(label, _)| Sample { label: label.to_owned(), ..Sample::default() });
     for _ in 0..runs {
         for (sample, (_, cmds)) in samples.iter_mut().zip(sides) {
@@ -230,7 +230,7 @@ fn find_typst(given: Option<&Path>) -> Option<PathBuf> {
     })
 }
 
-fn generate(work: &Path, name: &str, threats: usize, commits: usize, tags: usize) -> io::Result<PathBuf> {
+pub(crate) fn generate(work: &Path, name: &str, threats: usize, commits: usize, tags: usize) -> io::Result<PathBuf> {
     let dir = work.join(name);
     remove(&dir)?;
     let started = Instant::now();
@@ -247,12 +247,12 @@ fn generate(work: &Path, name: &str, threats: usize, commits: usize, tags: usize
 }
 
 /// The report under construction and what every section needs.
-struct Bench {
-    sigdoc: PathBuf,
-    typst: Option<PathBuf>,
-    fonts: PathBuf,
-    runs: usize,
-    work: PathBuf,
+pub(crate) struct Bench {
+    pub(crate) sigdoc: PathBuf,
+    pub(crate) typst: Option<PathBuf>,
+    pub(crate) fonts: PathBuf,
+    pub(crate) runs: usize,
+    pub(crate) work: PathBuf,
     report: String,
 }
 
@@ -277,6 +277,7 @@ pub fn run(args: &RunArgs) -> io::Result<()> {
     b.p3()?;
     b.p4()?;
     b.p5_p6()?;
+    b.p7()?;
     // The interpretation is written by people and kept beside the script.
     if let Ok(notes) = std::fs::read_to_string(cwd.join("bench/NOTES.md")) {
         b.report.push_str(&notes);
@@ -311,11 +312,11 @@ impl Bench {
         );
     }
 
-    fn sig(&self, args: &[&str], dir: &Path) -> Cmd {
+    pub(crate) fn sig(&self, args: &[&str], dir: &Path) -> Cmd {
         Cmd::new(&self.sigdoc, args, dir)
     }
 
-    fn section(&mut self, title: &str, samples: &[&Sample], verdict: &str) {
+    pub(crate) fn section(&mut self, title: &str, samples: &[&Sample], verdict: &str) {
         let _ = write!(self.report, "## {title}\n\n{TABLE_HEAD}");
         for s in samples {
             self.report.push_str(&s.row());
@@ -530,13 +531,13 @@ impl Bench {
     }
 }
 
-fn met(ok: bool) -> &'static str {
+pub(crate) fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "**not met**" }
 }
 
 /// Starts `sigdoc watch` on `repo`, edits a different threat `runs` times and returns
 /// the rebuild times it printed and the save → new PDF latencies.
-fn watch_edits(sigdoc: &Path, repo: &Path, runs: usize) -> io::Result<(Sample, Sample)> {
+pub(crate) fn watch_edits(sigdoc: &Path, repo: &Path, runs: usize) -> io::Result<(Sample, Sample)> {
     let mut child = Command::new(sigdoc)
         .args(["watch", "-o", "wout", "--debounce", "20"])
         .current_dir(repo)
