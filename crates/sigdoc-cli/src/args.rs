@@ -139,6 +139,15 @@ pub enum CheckFormat {
     Github,
 }
 
+/// What `sigdoc build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BuildFormat {
+    /// process.pdf, template.pdf and analysis.pdf.
+    Pdf,
+    /// The same documents as web pages in DIR/html/.
+    Html,
+}
+
 /// The subcommands, each with examples under its help.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -209,6 +218,15 @@ pub struct WatchArgs {
     /// Milliseconds of quiet after a save before rebuilding (one rebuild per burst).
     #[arg(long, value_name = "MS", default_value_t = 50)]
     pub debounce: u64,
+    /// Also write the web pages (DIR/html/) and serve them on 127.0.0.1 with live reload.
+    #[arg(long)]
+    pub serve: bool,
+    /// The port to serve on (0: any free port).
+    #[arg(long, value_name = "PORT", default_value_t = 8000, requires = "serve")]
+    pub port: u16,
+    /// Write no PDFs, only the web pages (with --serve).
+    #[arg(long, requires = "serve")]
+    pub no_pdf: bool,
 }
 
 /// `sigdoc schema`.
@@ -299,6 +317,9 @@ pub struct BuildArgs {
     /// or list them with commas).
     #[arg(long = "pdf-standard", value_name = "STANDARD,...", value_delimiter = ',', value_enum)]
     pub pdf_standards: Vec<PdfStandardArg>,
+    /// What to write: the PDFs, the web pages (DIR/html/), or both (`pdf,html`).
+    #[arg(long, value_name = "FORMAT,...", value_delimiter = ',', value_enum, default_value = "pdf")]
+    pub format: Vec<BuildFormat>,
 }
 
 /// `sigdoc check`.

@@ -110,13 +110,6 @@ fn dispatch(cli: &Cli, settings: &Settings, console: &mut Console<'_>) -> Result
         Command::Log(args) => cmd::log::run(cli, settings, args, console),
         Command::Completions(args) => cmd::completions::completions(args, console),
         Command::Manpage => cmd::completions::manpage(console),
-        Command::Watch(args) => {
-            let options = watch::WatchOptions {
-                settings: settings.clone(),
-                output: args.output.clone(),
-                debounce: std::time::Duration::from_millis(args.debounce),
-            };
-            watch::run(&options, console)
-        }
+        Command::Watch(args) => watch::run_args(args, settings, console),
     }
 }

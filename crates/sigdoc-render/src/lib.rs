@@ -3,6 +3,7 @@
 mod data;
 mod diff;
 mod fonts;
+pub mod html;
 pub mod markdown;
 mod passes;
 mod standard;
@@ -239,6 +240,19 @@ pub fn render_data(
 ) -> Value {
     let revision = Revision::from_history(history, &date_string(options.timestamp));
     data::document_data(doc, d, history, &revision, cache, options)
+}
+
+/// The typed view of document `doc` in a build with these options: what its HTML page
+/// shows ([`html::page`]), as its PDF shows [`render_data`].
+pub fn page_view(
+    doc: DocKind,
+    d: &Deliverables,
+    history: &History,
+    options: &RenderOptions,
+    cache: Option<&ThreatCache>,
+) -> view::PageView {
+    let revision = Revision::from_history(history, &date_string(options.timestamp));
+    view::PageView::new(doc, d, history, &revision, cache, &options.attachments)
 }
 
 /// A world for one document dated `timestamp`, to keep alive across compiles: swap

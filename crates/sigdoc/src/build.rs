@@ -1,5 +1,5 @@
 //! Building documents: the histories, typesetting in parallel, and writing every PDF
-//! (and, if asked, the Typst input) all or nothing.
+//! and web page (and, if asked, the Typst input) all or nothing.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use sigdoc_render::{Passes, PdfStandard, RenderOptions, Rendered, render};
 
 use crate::error::Error;
 use crate::output::OutputDir;
+use crate::site::{self, Formats};
 use crate::workspace::Workspace;
 
 /// What to build: which documents, into which folder, and where the Typst input goes.
@@ -23,6 +24,17 @@ pub struct BuildPlan<'a> {
     /// The PDF standards the files must conform to (`--pdf-standard`); none for an
     /// ordinary build.
     pub standards: &'a [PdfStandard],
+    /// The PDFs, the web pages (`html/`), or both.
+    pub formats: Formats,
+}
+
+/// What a build wrote.
+#[derive(Debug, Default)]
+pub struct BuildOutput {
+    /// The PDFs.
+    pub pdfs: Vec<Built>,
+    /// The site's pages, `index.html` first, as the user named the folder.
+    pub pages: Vec<PathBuf>,
 }
 
 /// One document built and written.
@@ -43,7 +55,7 @@ pub fn pdf_name(doc: DocKind) -> String {
 
 /// Checks, typesets and writes the documents of a plan; refuses documents with errors
 /// (which the caller has reported) before anything is typeset.
-pub fn build(ws: &Workspace, plan: &BuildPlan<'_>, on_wait: &mut dyn FnMut(&Path)) -> Result<Vec<Built>, Error> {
+pub fn build(ws: &Workspace, plan: &BuildPlan<'_>, on_wait: &mut dyn FnMut(&Path)) -> Result<BuildOutput, Error> {
     if ws.loaded().has_errors() {
         return Err(Error::InvalidDocuments);
     }
@@ -55,23 +67,37 @@ pub fn build(ws: &Workspace, plan: &BuildPlan<'_>, on_wait: &mut dyn FnMut(&Path
     }
     // Documents compile in parallel and share fonts, library and Typst's caches.
     let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
-    let rendered: Vec<Result<Rendered, _>> = plan
-        .docs
+    let pdf_docs = if plan.formats.pdf { plan.docs } else { &[] };
+    let rendered: Vec<Result<Rendered, _>> = pdf_docs
         .par_iter()
         .zip(histories.par_iter())
         .map(|(doc, history)| render(*doc, deliverables, history, Some(snapshot), &options, Passes::EvictUnused))
         .collect();
     let mut built = Vec::new();
-    for (doc, result) in plan.docs.iter().zip(rendered) {
+    for (doc, result) in pdf_docs.iter().zip(rendered) {
         built.push(Built { doc: *doc, path: plan.output.shown().join(pdf_name(*doc)), rendered: result? });
     }
-    // All or nothing: every PDF is written before any replaces its predecessor.
+    let site_files = if plan.formats.html {
+        let pages = site::pages(deliverables, plan.docs, &histories, &options, None, plan.formats.pdf);
+        site::files(&pages, plan.formats.pdf)
+    } else {
+        Vec::new()
+    };
+    // All or nothing: every PDF and page is written before any replaces its predecessor.
     let mut batch = plan.output.batch(on_wait)?;
     for b in &built {
         batch.add(&pdf_name(b.doc), &b.rendered.pdf)?;
     }
+    for (path, bytes) in &site_files {
+        batch.add(path, bytes)?;
+    }
     batch.commit()?;
-    Ok(built)
+    let mut pages: Vec<PathBuf> = Vec::new();
+    if plan.formats.html {
+        pages.push(plan.output.shown().join(site::SITE_FOLDER).join("index.html"));
+        pages.extend(plan.docs.iter().map(|doc| plan.output.shown().join(site::page_path(*doc))));
+    }
+    Ok(BuildOutput { pdfs: built, pages })
 }
 
 /// Writes the Typst input of each document (main files, templates, data, documents) so

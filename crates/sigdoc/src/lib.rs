@@ -12,6 +12,8 @@ pub mod log;
 pub mod output;
 pub mod release;
 pub mod schema;
+pub mod serve;
+pub mod site;
 pub mod skeleton;
 pub mod watch;
 pub mod workspace;
@@ -20,7 +22,7 @@ pub use sigdoc_model as model;
 /// The PDF standards a build can be checked against, named in a [`BuildPlan`].
 pub use sigdoc_render::PdfStandard;
 
-pub use build::{BuildPlan, Built, build};
+pub use build::{BuildOutput, BuildPlan, Built, build};
 pub use environment::Environment;
 pub use error::Error;
 pub use workspace::{Settings, Workspace};

@@ -12,10 +12,15 @@
 //!
 //! and then only if the data its template renders differs from the last build's (a
 //! save that changes nothing visible compiles nothing).
+//!
+//! With `--serve`, the web pages of the changed documents are written first, from the
+//! same threat cache (only an edited threat's section is built anew), and the server
+//! is told, so that the open page reloads before the PDFs are typeset.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -28,7 +33,18 @@ use sigdoc_render::{
 
 use crate::error::Error;
 use crate::output::OutputDir;
+use crate::serve::Live;
+use crate::site;
 use crate::workspace::{Settings, Workspace};
+
+/// Where the watch writes the site, and what it last wrote there.
+#[derive(Default)]
+struct SiteState {
+    /// Fingerprint of each document's inputs when its page was last written.
+    inputs: [Option<u64>; 3],
+    /// Whether the assets and the front page are on disk.
+    started: bool,
+}
 
 /// What a watch tells whoever runs it: a front end prints it, a test records it.
 pub trait Observer {
@@ -42,6 +58,8 @@ pub trait Observer {
     fn recovered(&mut self);
     /// A PDF was rebuilt and written `elapsed` after the save was noticed.
     fn rebuilt(&mut self, path: &Path, elapsed: Duration, pages: usize);
+    /// A web page was written `elapsed` after the save was noticed (`--serve`).
+    fn page_written(&mut self, _path: &Path, _elapsed: Duration) {}
     /// Several PDFs were rebuilt in one cycle that took `elapsed`.
     fn rebuilt_all(&mut self, elapsed: Duration);
     /// Another sigdoc holds the output folder; the watch waits for it.
@@ -61,6 +79,10 @@ pub struct WatchOptions {
     /// so that a burst of saves (an editor's temporary file and rename, a checkout)
     /// costs one rebuild.
     pub debounce: Duration,
+    /// Whether to write the PDFs.
+    pub pdf: bool,
+    /// Where to tell of new web pages and problems, when the site is written and served.
+    pub live: Option<Arc<Live>>,
 }
 
 /// What one rebuild cycle did.
@@ -92,6 +114,7 @@ pub struct Session {
     /// Threat sections of the last build: an edit rebuilds only its own threat's.
     threats: ThreatCache,
     failing: bool,
+    site: SiteState,
 }
 
 fn fingerprint(doc: DocKind, snapshot: &Snapshot, history: &History, timestamp: i64) -> u64 {
@@ -112,7 +135,7 @@ impl Session {
             .iter()
             .map(|&doc| DocState { doc, world: None, inputs: None, data: None, settled: Settled::default() })
             .collect();
-        Session { options, docs, threats: ThreatCache::default(), failing: false }
+        Session { options, docs, threats: ThreatCache::default(), failing: false, site: SiteState::default() }
     }
 
     /// Reads the working tree and rebuilds the documents whose inputs changed since the
@@ -125,6 +148,10 @@ impl Session {
         };
         if ws.loaded().has_errors() {
             observer.problems(&ws);
+            if let Some(live) = &self.options.live {
+                let problems: Vec<String> = ws.loaded().diagnostics.iter().map(ToString::to_string).collect();
+                live.set_problems(Some(problems.join("\n")));
+            }
             return self.fail(observer, &Error::InvalidDocuments);
         }
         let histories = match ws.histories(&DocKind::ALL) {
@@ -134,7 +161,13 @@ impl Session {
         let timestamp = ws.timestamp();
         let inputs: Vec<u64> =
             DocKind::ALL.iter().zip(&histories).map(|(d, h)| fingerprint(*d, &ws.snapshot, h, timestamp)).collect();
-        if self.docs.iter().zip(&inputs).all(|(s, i)| s.inputs == Some(*i)) {
+        let pdf_pending = self.options.pdf && self.docs.iter().zip(&inputs).any(|(s, i)| s.inputs != Some(*i));
+        let pages_pending =
+            self.options.live.is_some() && self.site.inputs.iter().zip(&inputs).any(|(s, i)| *s != Some(*i));
+        if let Some(live) = &self.options.live {
+            live.set_problems(None);
+        }
+        if !pdf_pending && !pages_pending {
             if std::mem::take(&mut self.failing) {
                 observer.recovered();
             }
@@ -144,6 +177,15 @@ impl Session {
             observer.problems(&ws);
         }
         let options = RenderOptions { timestamp, ..RenderOptions::default() };
+        if pages_pending && let Err(e) = self.write_pages(&ws, &histories, &inputs, &options, started, observer) {
+            return self.fail(observer, &e);
+        }
+        if !self.options.pdf {
+            if std::mem::take(&mut self.failing) {
+                observer.recovered();
+            }
+            return Cycle::default();
+        }
         let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
         let shortname = &deliverables.sig.shortname;
         let threats = &self.threats;
@@ -231,6 +273,51 @@ impl Session {
             }
         }
         cycle
+    }
+
+    /// Writes the pages whose documents' inputs changed (the preview, before the PDFs),
+    /// then tells the server. Unchanged threats' sections come from the cache.
+    fn write_pages(
+        &mut self,
+        ws: &Workspace,
+        histories: &[History],
+        inputs: &[u64],
+        options: &RenderOptions,
+        started: Instant,
+        observer: &mut dyn Observer,
+    ) -> Result<(), Error> {
+        let changed: Vec<usize> =
+            (0..DocKind::ALL.len()).filter(|i| self.site.inputs[*i] != Some(inputs[*i])).collect();
+        // The front page lists all three documents: when it is written, all are.
+        let all = !self.site.started;
+        let indices: Vec<usize> = if all { (0..DocKind::ALL.len()).collect() } else { changed };
+        let docs: Vec<DocKind> = indices.iter().map(|i| DocKind::ALL[*i]).collect();
+        let doc_histories: Vec<History> = indices.iter().map(|i| histories[*i].clone()).collect();
+        let pages =
+            site::pages(ws.deliverables(), &docs, &doc_histories, options, Some(&self.threats), self.options.pdf);
+        let out = OutputDir::new(&self.options.output, &self.options.settings.cwd, &ws.places())?;
+        let mut batch = out.batch(&mut |folder: &Path| observer.waiting(folder))?;
+        if all {
+            for (path, bytes) in site::files(&pages, self.options.pdf) {
+                batch.add(&path, &bytes)?;
+            }
+        } else {
+            for page in &pages {
+                batch.add(&site::page_path(page.doc), page.html.as_bytes())?;
+            }
+        }
+        batch.commit()?;
+        self.site.started = true;
+        for i in indices {
+            self.site.inputs[i] = Some(inputs[i]);
+        }
+        if let Some(live) = &self.options.live {
+            live.changed();
+        }
+        for page in &pages {
+            observer.page_written(&self.options.output.join(site::page_path(page.doc)), started.elapsed());
+        }
+        Ok(())
     }
 
     fn fail(&mut self, observer: &mut dyn Observer, error: &Error) -> Cycle {

@@ -10,6 +10,7 @@ mod diff_markdown;
 mod escaping;
 mod history;
 mod hostile;
+mod html;
 mod modes;
 mod proposed;
 mod publication;

@@ -78,8 +78,13 @@ fn watch_rebuilds_on_save_survives_an_invalid_edit_and_recovers() {
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = {
         let (mut err, stop) = (log.clone(), stop.clone());
-        let options =
-            WatchOptions { settings: settings(fx.path()), output: "out".into(), debounce: Duration::from_millis(30) };
+        let options = WatchOptions {
+            settings: settings(fx.path()),
+            output: "out".into(),
+            debounce: Duration::from_millis(30),
+            pdf: true,
+            live: None,
+        };
         std::thread::spawn(move || {
             let mut out = Vec::new();
             let mut console =
@@ -132,8 +137,13 @@ fn watch_rebuilds_on_save_survives_an_invalid_edit_and_recovers() {
 #[test]
 fn watch_refuses_a_folder_that_is_no_repository() {
     let dir = tempfile::tempdir().unwrap();
-    let options =
-        WatchOptions { settings: settings(dir.path()), output: "out".into(), debounce: Duration::from_millis(30) };
+    let options = WatchOptions {
+        settings: settings(dir.path()),
+        output: "out".into(),
+        debounce: Duration::from_millis(30),
+        pdf: true,
+        live: None,
+    };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let mut console =
         Console { out: &mut out, err: &mut err, color: false, color_out: false, quiet: false, verbose: false };
@@ -158,6 +168,8 @@ fn watch_in_a_bare_repository_is_the_repository_s_fault_not_a_usage_error() {
         },
         output: "out".into(),
         debounce: Duration::from_millis(30),
+        pdf: true,
+        live: None,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let mut console =
@@ -175,7 +187,8 @@ fn watch_without_a_documents_folder_is_the_documents_fault_not_a_usage_error() {
     fx.commit("One threat");
     let mut settings = settings(fx.path());
     settings.root = "elsewhere".into();
-    let options = WatchOptions { settings, output: "out".into(), debounce: Duration::from_millis(30) };
+    let options =
+        WatchOptions { settings, output: "out".into(), debounce: Duration::from_millis(30), pdf: true, live: None };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let mut console =
         Console { out: &mut out, err: &mut err, color: false, color_out: false, quiet: false, verbose: false };

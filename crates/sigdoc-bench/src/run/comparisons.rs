@@ -218,13 +218,13 @@ impl Bench {
     }
 }
 
-fn met(ok: bool) -> &'static str {
+pub(super) fn met(ok: bool) -> &'static str {
     if ok { "met" } else { "**not met**" }
 }
 
 /// Starts `sigdoc watch` on `repo`, edits a different threat `runs` times and returns
 /// the rebuild times it printed and the save → new PDF latencies.
-fn watch_edits(sigdoc: &Path, repo: &Path, runs: usize) -> io::Result<(Sample, Sample)> {
+pub(super) fn watch_edits(sigdoc: &Path, repo: &Path, runs: usize) -> io::Result<(Sample, Sample)> {
     let mut child = Command::new(sigdoc)
         .args(["watch", "-o", "wout", "--debounce", "20"])
         .current_dir(repo)

@@ -3,6 +3,7 @@
 
 mod comparisons;
 mod measure;
+mod p7;
 
 use std::fmt::Write as _;
 use std::io;
@@ -136,6 +137,7 @@ pub fn run(args: &RunArgs) -> io::Result<()> {
     b.p3()?;
     b.p4()?;
     b.p5_p6()?;
+    b.p7()?;
     // The interpretation is written by people and kept beside the script.
     if let Ok(notes) = std::fs::read_to_string(cwd.join("bench/NOTES.md")) {
         b.report.push_str(&notes);

@@ -1,12 +1,14 @@
-//! `sigdoc build`: report the problems, then let the driver typeset and write the PDFs.
+//! `sigdoc build`: report the problems, then let the driver typeset and write the PDFs
+//! and web pages.
 
 use std::time::Instant;
 
 use sigdoc::output::OutputDir;
+use sigdoc::site::Formats;
 use sigdoc::{BuildPlan, Settings, Workspace};
 
 use crate::CliError;
-use crate::args::BuildArgs;
+use crate::args::{BuildArgs, BuildFormat};
 use crate::console::Console;
 use crate::report;
 use crate::terminal::terminal_safe;
@@ -25,20 +27,26 @@ pub fn run(ws: &Workspace, settings: &Settings, args: &BuildArgs, console: &mut 
     }
     let started = Instant::now();
     let standards = crate::args::standards(&args.pdf_standards);
-    let plan = BuildPlan { docs: &docs, output: &output, emit_typst: emit.as_ref(), standards: &standards };
-    let built = sigdoc::build(ws, &plan, &mut console.waiting())?;
-    for b in &built {
+    let formats =
+        Formats { pdf: args.format.contains(&BuildFormat::Pdf), html: args.format.contains(&BuildFormat::Html) };
+    let plan = BuildPlan { docs: &docs, output: &output, emit_typst: emit.as_ref(), standards: &standards, formats };
+    let written = sigdoc::build(ws, &plan, &mut console.waiting())?;
+    let built = &written.pdfs;
+    for b in built {
         if console.verbose {
             for w in &b.rendered.warnings {
                 console.info(format!("{}.pdf: typst {}", b.doc.name(), terminal_safe(&w.to_string())));
             }
         }
     }
-    for b in &built {
+    for b in built {
         console.out_line(b.path.display());
         if console.verbose {
             console.info(format!("  {} pages", b.rendered.pages));
         }
+    }
+    for page in &written.pages {
+        console.out_line(page.display());
     }
     if console.verbose {
         console.info(format!("built in {:.2?}", started.elapsed()));

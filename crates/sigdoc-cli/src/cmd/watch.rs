@@ -1,13 +1,16 @@
 //! `sigdoc watch`: prints what the driver's watch reports, until interrupted.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
+use sigdoc::serve::Live;
 use sigdoc::watch::Observer;
 pub use sigdoc::watch::WatchOptions;
 use sigdoc::{Error, Workspace};
 
 use crate::CliError;
+use crate::args::WatchArgs;
 use crate::console::Console;
 use crate::report;
 use crate::terminal::terminal_safe_lines;
@@ -42,6 +45,10 @@ impl Observer for Printer<'_, '_> {
         self.console.info(format!("rebuilt {} in {} ms ({pages} pages)", path.display(), elapsed.as_millis()));
     }
 
+    fn page_written(&mut self, path: &Path, elapsed: Duration) {
+        self.console.info(format!("updated {} in {} ms", path.display(), elapsed.as_millis()));
+    }
+
     fn rebuilt_all(&mut self, elapsed: Duration) {
         self.console.info(format!("rebuilt in {} ms", elapsed.as_millis()));
     }
@@ -58,6 +65,25 @@ impl Observer for Printer<'_, '_> {
 /// Builds once, then rebuilds after every burst of saves until `stop` returns true.
 pub fn watch_until(options: &WatchOptions, console: &mut Console<'_>, stop: &dyn Fn() -> bool) -> Result<(), CliError> {
     sigdoc::watch::watch_until(options, &mut Printer { console }, stop)
+}
+
+/// `sigdoc watch` as the command line asks: with `--serve`, the web pages are written
+/// too and served on 127.0.0.1 while the watch runs.
+pub fn run_args(args: &WatchArgs, settings: &sigdoc::Settings, console: &mut Console<'_>) -> Result<(), CliError> {
+    let live = args.serve.then(|| Arc::new(Live::default()));
+    let options = WatchOptions {
+        settings: settings.clone(),
+        output: args.output.clone(),
+        debounce: Duration::from_millis(args.debounce),
+        pdf: !args.no_pdf,
+        live: live.clone(),
+    };
+    if let Some(live) = live {
+        let folder = settings.cwd.join(&args.output).join(sigdoc::site::SITE_FOLDER);
+        let serving = sigdoc::serve::serve(folder, args.port, live)?;
+        console.info(format!("serving the web pages at http://{}/analysis.html", serving.addr));
+    }
+    run(&options, console)
 }
 
 /// `sigdoc watch`: runs until interrupted. A PDF is only ever replaced by a rename, so

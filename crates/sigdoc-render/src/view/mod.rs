@@ -37,4 +37,4 @@ pub use threat::ThreatView;
 pub use tree::{AttackTreeView, cheapest_attack_line, cost_column, format_cost};
 
 #[cfg(test)]
-mod example;
+pub(crate) mod example;
