@@ -135,8 +135,9 @@ pub(super) fn risk_matrix(out: &mut Out, rating: &RatingView, threats: &[ThreatV
         }
     }
     let longest = threats.iter().map(|t| t.id.chars().count()).max().unwrap_or(0);
-    let (head_w, head_h, line) = (150.0, 34.0, 15.0);
-    let col_w = f64::max(140.0, 7.0 * longest as f64 + 20.0);
+    // In CSS pixels: ids are 11px Inconsolata, whose advance is half an em.
+    let (head_w, head_h, line) = (130.0, 34.0, 15.0);
+    let col_w = f64::max(120.0, 5.5 * longest as f64 + 16.0);
     let columns = rating.damage.len();
     let row_h = |l: &str| {
         let most = rating.damage.iter().map(|d| cells.get(&(l, d.level.as_str())).map_or(0, Vec::len)).max();
@@ -147,7 +148,11 @@ pub(super) fn risk_matrix(out: &mut Out, rating: &RatingView, threats: &[ThreatV
     let width = head_w + col_w * columns as f64;
     let height = head_h + rows.iter().map(|r| r.2).sum::<f64>();
     out.raw("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"matrix\" role=\"img\"");
-    svg_size(out, width, height);
+    // Drawn in CSS pixels, unlike the trees (laid out in points), so that the text keeps
+    // its size wherever the matrix fits the column.
+    out.attr("viewBox", &format!("0 0 {} {}", num(width), num(height)));
+    out.attr("width", &num(width));
+    out.attr("height", &num(height));
     out.attr("aria-label", "Risk matrix: likelihood by potential damage");
     out.raw(">");
     cell(out, 0.0, 0.0, head_w, head_h, "head");
