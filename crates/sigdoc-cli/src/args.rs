@@ -151,9 +151,9 @@ pub enum BuildFormat {
 /// The subcommands, each with examples under its help.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check the documents, then write process.pdf, template.pdf and analysis.pdf.
+    /// Check the documents, then write process.pdf, template.pdf and analysis.pdf (or the web pages).
     #[command(
-        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled\n  sigdoc build --pdf-standard a-3b,ua-1   as release PDFs are"
+        after_help = "Examples:\n  sigdoc build                       the working tree into out/\n  sigdoc build --rev v0.2 -o rel     git objects only, never the working tree\n  sigdoc build --only analysis       one document\n  sigdoc build --emit-typst typ/     also the exact Typst input compiled\n  sigdoc build --pdf-standard a-3b,ua-1   as release PDFs are\n  sigdoc build --format pdf,html     also the web pages, into out/html/"
     )]
     Build(BuildArgs),
     /// Check the documents and print every problem.
@@ -173,7 +173,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  sigdoc schema > threat.schema.json")]
     Schema(SchemaArgs),
     /// Write a new file from the template: `sigdoc new threat ID`.
-    #[command(after_help = "Examples:\n  sigdoc new threat omemo-key-theft")]
+    #[command(
+        after_help = "Examples:\n  sigdoc new threat omemo-key-theft\n  sigdoc new threat omemo-key-theft --proposed   name and abstract first, the rest later"
+    )]
     New(NewArgs),
     /// Create a documents folder with a small working example in DIR (default: here).
     #[command(after_help = "Examples:\n  sigdoc init\n  sigdoc init my-group && cd my-group && git init")]
@@ -186,8 +188,10 @@ pub enum Command {
     /// Every revision in which one threat changed, newest first, with its field changes.
     #[command(after_help = "Examples:\n  sigdoc log carbon-forging\n  sigdoc log carbon-forging --format json")]
     Log(LogArgs),
-    /// Rebuild the PDFs of the working tree on every save, incrementally.
-    #[command(after_help = "Examples:\n  sigdoc watch -o out")]
+    /// Rebuild the PDFs of the working tree on every save, incrementally; --serve previews the web pages.
+    #[command(
+        after_help = "Examples:\n  sigdoc watch -o out\n  sigdoc watch --serve --port 8000   and preview the web pages at http://127.0.0.1:8000/"
+    )]
     Watch(WatchArgs),
     /// Print a shell completion script.
     #[command(
