@@ -343,11 +343,9 @@ impl Texts {
         diags: &mut Vec<Diagnostic>,
     ) -> HashSet<&'r str> {
         let mut used = HashSet::new();
-        let files: std::collections::HashMap<String, &str> = snapshot
-            .files
-            .iter()
-            .filter_map(|(path, bytes)| Some((snapshot.display_path(path), decode("", bytes).ok()?)))
-            .collect();
+        // Only a file with a problem to locate is decoded again: most texts have none.
+        let by_name: std::collections::HashMap<String, &[u8]> =
+            snapshot.files.iter().map(|(path, bytes)| (snapshot.display_path(path), bytes.as_slice())).collect();
         let mut sources: std::collections::HashMap<&str, SourceFile<'_>> = std::collections::HashMap::new();
         let mut headings = [0usize; DocKind::ALL.len()];
         let mut footnotes = [0usize; DocKind::ALL.len()];
@@ -370,9 +368,8 @@ impl Texts {
                 continue;
             }
             found.problems.sort_by_key(|p| p.offset);
-            let source = files
-                .get(text.file.as_str())
-                .map(|&file| &*sources.entry(file).or_insert_with(|| SourceFile::new(file)));
+            let file = by_name.get(text.file.as_str()).and_then(|bytes| decode("", bytes).ok());
+            let source = file.map(|file| &*sources.entry(file).or_insert_with(|| SourceFile::new(file)));
             let mut locator = Locator::new(&text.text, source, text.start);
             diags.extend(locate(&found.problems, &mut locator, &text.file));
         }

@@ -2,10 +2,11 @@
 //! snapshot of the documents at one revision, the loaded deliverables, their histories.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, Repo};
+use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, LastChange, Repo};
 use sigdoc_model::{Deliverables, DocKind, History, Loaded, Sig, Snapshot};
 
 use crate::environment::Environment;
@@ -41,7 +42,12 @@ pub struct Workspace {
     /// The deliverables and every problem found in them, loaded when first asked for:
     /// a history needs only `sig.yaml`.
     loaded: OnceLock<Loaded>,
+    /// The newest change of each threat's file, read once for freshness and reviews.
+    changes: OnceLock<Changes>,
 }
+
+/// Each threat's newest change (see [`crate::freshness::last_changes`]).
+type Changes = BTreeMap<String, Option<LastChange>>;
 
 impl Workspace {
     /// Opens the repository (given or discovered) and reads the documents' files at `rev`,
@@ -71,6 +77,7 @@ impl Workspace {
             rev: rev.map(str::to_owned),
             snapshot,
             loaded: OnceLock::new(),
+            changes: OnceLock::new(),
         })
     }
 
@@ -85,7 +92,10 @@ impl Workspace {
         let mut loaded = load(&self.snapshot);
         // Freshness is advice: a history that cannot be read leaves it out, and the
         // commands that read history say why.
-        if let Ok(stale) = crate::freshness::stale_threats(&self.repo, &self.snapshot, &loaded.deliverables) {
+        let stale = self.last_changes().and_then(|changes| {
+            crate::freshness::stale_threats(&self.repo, &self.snapshot, &loaded.deliverables, changes)
+        });
+        if let Ok(stale) = stale {
             loaded.diagnostics.extend(stale);
         }
         sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
@@ -138,9 +148,18 @@ impl Workspace {
         };
         let mut histories = self.repo.histories(docs, at, &self.root, &options)?;
         for history in histories.iter_mut().filter(|h| h.document == DocKind::Analysis) {
-            history.reviews = crate::freshness::reviews(&self.repo, &self.snapshot, history)?;
+            history.reviews = crate::freshness::reviews(self.last_changes()?, history);
         }
         Ok(histories)
+    }
+
+    /// Each threat's newest change at this revision, read from the repository once.
+    fn last_changes(&self) -> Result<&Changes, Error> {
+        if let Some(changes) = self.changes.get() {
+            return Ok(changes);
+        }
+        let changes = crate::freshness::last_changes(&self.repo, &self.snapshot)?;
+        Ok(self.changes.get_or_init(|| changes))
     }
 
     /// The time the PDFs are dated: `SOURCE_DATE_EPOCH` for working-tree builds if set,
