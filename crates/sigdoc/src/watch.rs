@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 use rayon::prelude::*;
-use sigdoc_model::{DocKind, History, Snapshot};
+use sigdoc_model::{DocKind, History, LoadCache, Snapshot};
 use sigdoc_render::{Passes, RenderOptions, Settled, SigWorld, compile, document_world, render_data, world_files};
 
 use crate::error::Error;
@@ -111,6 +111,8 @@ pub struct Session {
     docs: Vec<DocState>,
     /// Threat views and page parts of the last build: an edit rebuilds only its own threat's.
     cache: SiteCache,
+    /// Threat files as last read: a save re-reads only the files it changed.
+    load_cache: Arc<LoadCache>,
     failing: bool,
     site: SiteState,
 }
@@ -133,7 +135,14 @@ impl Session {
             .iter()
             .map(|&doc| DocState { doc, world: None, inputs: None, data: None, settled: Settled::default() })
             .collect();
-        Session { options, docs, cache: SiteCache::default(), failing: false, site: SiteState::default() }
+        Session {
+            options,
+            docs,
+            cache: SiteCache::default(),
+            load_cache: Arc::default(),
+            failing: false,
+            site: SiteState::default(),
+        }
     }
 
     /// Reads the working tree and rebuilds the documents whose inputs changed since the
@@ -141,7 +150,7 @@ impl Session {
     pub fn rebuild(&mut self, observer: &mut dyn Observer) -> Cycle {
         let started = Instant::now();
         let ws = match Workspace::open(&self.options.settings, None) {
-            Ok(ws) => ws,
+            Ok(ws) => ws.with_load_cache(self.load_cache.clone()),
             Err(e) => return self.fail(observer, &e),
         };
         if ws.loaded().has_errors() {

@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, LastChange, Repo};
-use sigdoc_model::{Deliverables, DocKind, History, Loaded, Sig, Snapshot};
+use sigdoc_model::{Deliverables, DocKind, History, LoadCache, Loaded, Sig, Snapshot};
 
 use crate::environment::Environment;
 use crate::error::Error;
@@ -44,6 +44,8 @@ pub struct Workspace {
     loaded: OnceLock<Loaded>,
     /// The newest change of each threat's file, read once for freshness and reviews.
     changes: OnceLock<Changes>,
+    /// Threat files read by an earlier load (a watch's), to take the unchanged ones from.
+    load_cache: Option<Arc<LoadCache>>,
 }
 
 /// Each threat's newest change (see [`crate::freshness::last_changes`]).
@@ -78,7 +80,15 @@ impl Workspace {
             snapshot,
             loaded: OnceLock::new(),
             changes: OnceLock::new(),
+            load_cache: None,
         })
+    }
+
+    /// This workspace, loading its threat files through `cache`: those unchanged since
+    /// the cache's last load are not read again.
+    pub fn with_load_cache(mut self, cache: Arc<LoadCache>) -> Workspace {
+        self.load_cache = Some(cache);
+        self
     }
 
     /// The deliverables, loaded and checked, with every problem found in them.
@@ -89,7 +99,7 @@ impl Workspace {
     /// Loads and checks the documents, then adds what only the repository knows: the
     /// threats no recent release revisited, when the process asks for freshness.
     fn load(&self) -> Loaded {
-        let mut loaded = load(&self.snapshot);
+        let mut loaded = load(&self.snapshot, self.load_cache.as_deref());
         // Freshness is advice: a history that cannot be read leaves it out, and the
         // commands that read history say why.
         let stale = self.last_changes().and_then(|changes| {
@@ -108,7 +118,7 @@ impl Workspace {
             return self.load();
         }
         let snapshot = self.snapshot;
-        self.loaded.into_inner().unwrap_or_else(|| load(&snapshot))
+        self.loaded.into_inner().unwrap_or_else(|| load(&snapshot, None))
     }
 
     /// The places no output may go: the git directory, the documents folder.
@@ -183,8 +193,8 @@ pub fn open_repo(settings: &Settings) -> Result<Repo, Error> {
 }
 
 /// Loads and checks the documents, adding the characters the house fonts cannot print.
-fn load(snapshot: &Snapshot) -> Loaded {
-    let mut loaded = Deliverables::load(snapshot);
+fn load(snapshot: &Snapshot, cache: Option<&LoadCache>) -> Loaded {
+    let mut loaded = Deliverables::load_cached(snapshot, cache);
     // The model knows no fonts; which characters print is the renderer's to say.
     let fonts = sigdoc_render::shared_fonts();
     loaded.diagnostics.extend(crate::coverage::font_coverage(snapshot, |c| sigdoc_render::font_covers(fonts, c)));
