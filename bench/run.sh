@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: builds sigdoc and sigdoc-bench, installs what the comparisons need when
-# it is missing (GNU time, poppler, the typst 0.15.1 CLI), runs P1–P6 and writes
-# BENCHMARKS.md. Extra arguments go to `sigdoc-bench run` (e.g. --runs 3).
+# it is missing (GNU time, poppler, the typst 0.15.1 CLI), runs P1–P7 and writes
+# BENCHMARKS.md. Extra arguments go to `sigdoc-bench run` (e.g. --runs 3, or --only p7
+# to re-run one comparison into the existing report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sigdoc/target}"

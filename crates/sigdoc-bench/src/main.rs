@@ -38,7 +38,7 @@ enum Command {
         /// Where to create the repository (absent or empty).
         dir: PathBuf,
     },
-    /// Run the comparisons P1–P6 and write the report.
+    /// Run the comparisons P1–P7 (or `--only` some) and write the report.
     Run(run::RunArgs),
 }
 

@@ -23,6 +23,7 @@ mod snapshot;
 mod template;
 pub mod text;
 mod threat;
+mod threat_files;
 mod value;
 pub mod yaml;
 
@@ -41,4 +42,5 @@ pub use sig::{Author, Legal, Sig, author_initials, initials_of};
 pub use snapshot::{Snapshot, Source};
 pub use template::{Field, FieldKind, Template};
 pub use threat::{BUILTIN_KEYS, STATUS_KEY, Threat, is_slug};
+pub use threat_files::LoadCache;
 pub use value::{Approach, ApproachPart, FieldValue, RefUse, ThreatStatus};

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::doc_kind::DocKind;
 use crate::front::{META_KEYS, MarkdownDoc, Prose, read_meta};
-use crate::layout::{DocFile, THREATS_FOLDER, is_quiet_extra, threat_file_name, threat_id};
+use crate::layout::{DocFile, THREATS_FOLDER};
 use crate::process::{PROCESS_KEYS, Process, read_rating, read_review};
 use crate::prose::{
     Finding, Locator, MAX_FOOTNOTES, MAX_FOOTNOTES_PER_BLOCK, MAX_HEADINGS, SourceFile, Start, examine, locate,
@@ -17,7 +17,8 @@ use crate::references::{Bibliography, References, read_references};
 use crate::sig::{Sig, read_sig};
 use crate::template::{FieldKind, Template, read_template};
 use crate::text::{decode, split_front_matter};
-use crate::threat::{Threat, read_threat};
+use crate::threat::Threat;
+use crate::threat_files::{LoadCache, load_threats};
 use crate::value::{ApproachPart, FieldValue};
 use crate::yaml::{Seg, YamlDoc};
 use crate::{Diagnostic, Snapshot};
@@ -80,7 +81,7 @@ fn text_of<'s>(snapshot: &'s Snapshot, path: &str, diags: &mut Vec<Diagnostic>) 
     }
 }
 
-fn yaml_of(snapshot: &Snapshot, path: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
+pub(crate) fn yaml_of(snapshot: &Snapshot, path: &str, diags: &mut Vec<Diagnostic>) -> Option<YamlDoc> {
     let text = text_of(snapshot, path, diags)?;
     YamlDoc::parse(&snapshot.display_path(path), text, 0).map_err(|d| diags.push(d)).ok()
 }
@@ -107,6 +108,12 @@ impl Deliverables {
 
     /// Loads and checks everything in a snapshot, collecting every problem.
     pub fn load(snapshot: &Snapshot) -> Loaded {
+        Deliverables::load_cached(snapshot, None)
+    }
+
+    /// [`Deliverables::load`], taking from `cache` the threat files read by its last
+    /// load that are unchanged, with every other file (a watch's loads).
+    pub fn load_cached(snapshot: &Snapshot, cache: Option<&LoadCache>) -> Loaded {
         let mut diags = snapshot.problems.clone();
         let mut d = Deliverables::default();
         // Every text the documents show, to check once the references are known.
@@ -160,7 +167,7 @@ impl Deliverables {
             texts.yaml(&yaml, &[Seg::Key("abstract".into())], &[DocKind::Analysis]);
             texts.body(&d.analysis.body, &[DocKind::Analysis]);
         }
-        d.threats = load_threats(snapshot, &d, &mut texts, &mut diags);
+        d.threats = load_threats(snapshot, &d, &mut texts, &mut diags, cache);
         check_cross_references(&d, &mut diags);
         let mut used = texts.check(snapshot, &d.references, &mut diags);
         used.extend(d.threats.iter().flat_map(|t| t.references().map(|r| r.id.as_str())));
@@ -176,36 +183,6 @@ impl Deliverables {
     pub fn threat(&self, id: &str) -> Option<&Threat> {
         self.threats.iter().find(|t| t.id == id)
     }
-}
-
-fn load_threats(snapshot: &Snapshot, d: &Deliverables, texts: &mut Texts, diags: &mut Vec<Diagnostic>) -> Vec<Threat> {
-    let mut threats = Vec::new();
-    for path in snapshot.files.keys() {
-        let Some(name) = threat_file_name(path) else { continue };
-        let file = snapshot.display_path(path);
-        let Some(stem) = threat_id(name) else {
-            if !is_quiet_extra(name) && !name.contains("/.") {
-                diags.push(Diagnostic::warning(&file, 0, 0, "not a threat file (threats/<id>.yaml); ignored"));
-            }
-            continue;
-        };
-        let Some(doc) = yaml_of(snapshot, path, diags) else { continue };
-        texts.threat(&doc, &d.template);
-        if let Some(threat) = read_threat(&mut Reader::new(&doc, diags), stem, &d.template, &d.process) {
-            if let Some(first) = threats.iter().find(|t: &&Threat| t.id == threat.id) {
-                let loc = doc.key_loc(&[Seg::Key("id".into())]);
-                diags.push(Diagnostic::error(
-                    &file,
-                    loc.line,
-                    loc.column,
-                    format!("duplicate threat id \"{}\" (also {}): keep one file per threat", threat.id, first.file),
-                ));
-                continue;
-            }
-            threats.push(threat);
-        }
-    }
-    threats
 }
 
 /// Whether every threat's citations were read: a threat file or the template with
@@ -263,6 +240,7 @@ enum Reading {
 }
 
 /// A text the documents show, where it starts, and which documents show it.
+#[derive(Debug, Clone)]
 struct Text {
     text: String,
     file: String,
@@ -273,10 +251,15 @@ struct Text {
 
 /// Every text of the documents, gathered while loading and checked at the end, when the
 /// references they mention are known.
-#[derive(Default)]
-struct Texts(Vec<Text>);
+#[derive(Debug, Default)]
+pub(crate) struct Texts(Vec<Text>);
 
 impl Texts {
+    /// Adds the texts of another file, in order.
+    pub(crate) fn extend(&mut self, other: &Texts) {
+        self.0.extend(other.0.iter().cloned());
+    }
+
     /// The Markdown string at `path` of a YAML file, if there is one.
     fn yaml(&mut self, doc: &YamlDoc, path: &[Seg], documents: &'static [DocKind]) {
         self.yaml_as(doc, path, Reading::Markdown, documents);
@@ -317,7 +300,7 @@ impl Texts {
 
     /// The texts of a threat file, by the kinds of the template's fields: taken from the
     /// YAML itself, so that each is located even where loading its field failed.
-    fn threat(&mut self, doc: &YamlDoc, template: &Template) {
+    pub(crate) fn threat(&mut self, doc: &YamlDoc, template: &Template) {
         let analysis = &[DocKind::Analysis];
         for field in &template.fields {
             let path = [Seg::Key(field.key.clone())];
@@ -343,11 +326,9 @@ impl Texts {
         diags: &mut Vec<Diagnostic>,
     ) -> HashSet<&'r str> {
         let mut used = HashSet::new();
-        let files: std::collections::HashMap<String, &str> = snapshot
-            .files
-            .iter()
-            .filter_map(|(path, bytes)| Some((snapshot.display_path(path), decode("", bytes).ok()?)))
-            .collect();
+        // Only a file with a problem to locate is decoded again: most texts have none.
+        let by_name: std::collections::HashMap<String, &[u8]> =
+            snapshot.files.iter().map(|(path, bytes)| (snapshot.display_path(path), bytes.as_slice())).collect();
         let mut sources: std::collections::HashMap<&str, SourceFile<'_>> = std::collections::HashMap::new();
         let mut headings = [0usize; DocKind::ALL.len()];
         let mut footnotes = [0usize; DocKind::ALL.len()];
@@ -370,9 +351,8 @@ impl Texts {
                 continue;
             }
             found.problems.sort_by_key(|p| p.offset);
-            let source = files
-                .get(text.file.as_str())
-                .map(|&file| &*sources.entry(file).or_insert_with(|| SourceFile::new(file)));
+            let file = by_name.get(text.file.as_str()).and_then(|bytes| decode("", bytes).ok());
+            let source = file.map(|file| &*sources.entry(file).or_insert_with(|| SourceFile::new(file)));
             let mut locator = Locator::new(&text.text, source, text.start);
             diags.extend(locate(&found.problems, &mut locator, &text.file));
         }

@@ -20,7 +20,8 @@ pub fn font_coverage(snapshot: &Snapshot, covers: impl Fn(char) -> bool) -> Vec<
     let mut known: HashMap<char, bool> = HashMap::new();
     let mut out = Vec::new();
     for (path, bytes) in &snapshot.files {
-        if !DocKind::is_typeset(path) {
+        // Every font covers ASCII: most files need no look at their characters.
+        if !DocKind::is_typeset(path) || bytes.is_ascii() {
             continue;
         }
         // A file that does not decode is reported as such; its characters are not.

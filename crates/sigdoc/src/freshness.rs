@@ -59,9 +59,11 @@ pub fn last_changes(repo: &Repo, snapshot: &Snapshot) -> Result<BTreeMap<String,
 /// the commit. A file with uncommitted edits is under review now: the working tree's
 /// entry names it. A change the history does not cover (beyond a shallow clone's cut)
 /// leaves the threat out rather than guess.
-pub fn reviews(repo: &Repo, snapshot: &Snapshot, history: &History) -> Result<BTreeMap<String, Review>, Error> {
+///
+/// `changes` are the snapshot's [`last_changes`].
+pub fn reviews(changes: &BTreeMap<String, Option<LastChange>>, history: &History) -> BTreeMap<String, Review> {
     let mut out = BTreeMap::new();
-    for (id, change) in last_changes(repo, snapshot)? {
+    for (id, change) in changes {
         let review = match change {
             None => history
                 .entries
@@ -75,17 +77,22 @@ pub fn reviews(repo: &Repo, snapshot: &Snapshot, history: &History) -> Result<BT
                 .map(|e| Review { version: e.version.clone(), date: sigdoc_git::format_date(change.time) }),
         };
         if let Some(review) = review {
-            out.insert(id, review);
+            out.insert(id.clone(), review);
         }
     }
-    Ok(out)
+    out
 }
 
 /// Warnings, at each threat's file, for the threats no commit changed in the last
 /// `max_releases` releases reachable from the snapshot's revision: a file last changed
 /// at or before the release before them. Nothing is stale until there are more releases
-/// than that.
-pub fn stale_threats(repo: &Repo, snapshot: &Snapshot, d: &Deliverables) -> Result<Vec<Diagnostic>, Error> {
+/// than that. `changes` are the snapshot's [`last_changes`].
+pub fn stale_threats(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    d: &Deliverables,
+    changes: &BTreeMap<String, Option<LastChange>>,
+) -> Result<Vec<Diagnostic>, Error> {
     let Some(max) = d.process.review_max_releases else { return Ok(Vec::new()) };
     let start = match &snapshot.source {
         Source::Commit { commit, .. } => commit.clone(),
@@ -104,12 +111,12 @@ pub fn stale_threats(repo: &Repo, snapshot: &Snapshot, d: &Deliverables) -> Resu
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
-    for (id, change) in last_changes(repo, snapshot)? {
+    for (id, change) in changes {
         let Some(change) = change else { continue };
         if !repo.contains(&cut.commit, &change.commit)? {
             continue;
         }
-        let Some(threat) = d.threat(&id) else { continue };
+        let Some(threat) = d.threat(id) else { continue };
         let since = reachable[reachable.len() - max as usize..].iter().map(|t| t.name.as_str()).collect::<Vec<_>>();
         out.push(Diagnostic::warning(
             &threat.file,

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 use sigdoc_model::{Deliverables, DocKind, History};
-use sigdoc_render::html::{SiteLinks, assets, index, page};
+use sigdoc_render::html::{PageCache, SiteLinks, assets, index, page_cached};
 use sigdoc_render::view::PageView;
 use sigdoc_render::{RenderOptions, ThreatCache, page_view};
 
@@ -43,23 +43,34 @@ pub struct SitePage {
     pub html: String,
 }
 
+/// What a watch keeps between writes of the site: each threat's view, and the written
+/// parts of the analysis's page.
+#[derive(Debug, Default)]
+pub struct SiteCache {
+    /// The threats' views, shared with the PDFs' data.
+    pub threats: ThreatCache,
+    /// The analysis page's threat sections, summary, matrix and contents.
+    pub analysis: PageCache,
+}
+
 /// The pages of `docs` (with their `histories`), each written from its typed view;
-/// `cache` keeps threat sections between calls (a watch), `pdfs` says whether the PDFs
-/// of the same build lie beside the site for the pages to link to.
+/// `cache` keeps views and written parts between calls (a watch), `pdfs` says whether
+/// the PDFs of the same build lie beside the site for the pages to link to.
 pub fn pages(
     d: &Deliverables,
     docs: &[DocKind],
     histories: &[History],
     options: &RenderOptions,
-    cache: Option<&ThreatCache>,
+    cache: Option<&SiteCache>,
     pdfs: bool,
 ) -> Vec<SitePage> {
     let links = SiteLinks { pdfs };
     docs.par_iter()
         .zip(histories.par_iter())
         .map(|(doc, history)| {
-            let view = page_view(*doc, d, history, options, cache);
-            let html = page(&view, &links);
+            let view = page_view(*doc, d, history, options, cache.map(|c| &c.threats));
+            let parts = cache.filter(|_| *doc == DocKind::Analysis).map(|c| &c.analysis);
+            let html = page_cached(&view, &links, parts);
             SitePage { doc: *doc, view, html }
         })
         .collect()

@@ -26,15 +26,13 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 use rayon::prelude::*;
-use sigdoc_model::{DocKind, History, Snapshot};
-use sigdoc_render::{
-    Passes, RenderOptions, Settled, SigWorld, ThreatCache, compile, document_world, render_data, world_files,
-};
+use sigdoc_model::{DocKind, History, LoadCache, Snapshot};
+use sigdoc_render::{Passes, RenderOptions, Settled, SigWorld, compile, document_world, render_data, world_files};
 
 use crate::error::Error;
 use crate::output::OutputDir;
 use crate::serve::Live;
-use crate::site;
+use crate::site::{self, SiteCache};
 use crate::workspace::{Settings, Workspace};
 
 /// Where the watch writes the site, and what it last wrote there.
@@ -111,8 +109,10 @@ struct DocState {
 pub struct Session {
     options: WatchOptions,
     docs: Vec<DocState>,
-    /// Threat sections of the last build: an edit rebuilds only its own threat's.
-    threats: ThreatCache,
+    /// Threat views and page parts of the last build: an edit rebuilds only its own threat's.
+    cache: SiteCache,
+    /// Threat files as last read: a save re-reads only the files it changed.
+    load_cache: Arc<LoadCache>,
     failing: bool,
     site: SiteState,
 }
@@ -135,7 +135,14 @@ impl Session {
             .iter()
             .map(|&doc| DocState { doc, world: None, inputs: None, data: None, settled: Settled::default() })
             .collect();
-        Session { options, docs, threats: ThreatCache::default(), failing: false, site: SiteState::default() }
+        Session {
+            options,
+            docs,
+            cache: SiteCache::default(),
+            load_cache: Arc::default(),
+            failing: false,
+            site: SiteState::default(),
+        }
     }
 
     /// Reads the working tree and rebuilds the documents whose inputs changed since the
@@ -143,7 +150,7 @@ impl Session {
     pub fn rebuild(&mut self, observer: &mut dyn Observer) -> Cycle {
         let started = Instant::now();
         let ws = match Workspace::open(&self.options.settings, None) {
-            Ok(ws) => ws,
+            Ok(ws) => ws.with_load_cache(self.load_cache.clone()),
             Err(e) => return self.fail(observer, &e),
         };
         if ws.loaded().has_errors() {
@@ -188,7 +195,7 @@ impl Session {
         }
         let (deliverables, snapshot) = (ws.deliverables(), &ws.snapshot);
         let shortname = &deliverables.sig.shortname;
-        let threats = &self.threats;
+        let threats = &self.cache.threats;
         // The documents that need work compile in parallel, each in its own long-lived world.
         let results: Vec<_> = self
             .docs
@@ -293,8 +300,7 @@ impl Session {
         let indices: Vec<usize> = if all { (0..DocKind::ALL.len()).collect() } else { changed };
         let docs: Vec<DocKind> = indices.iter().map(|i| DocKind::ALL[*i]).collect();
         let doc_histories: Vec<History> = indices.iter().map(|i| histories[*i].clone()).collect();
-        let pages =
-            site::pages(ws.deliverables(), &docs, &doc_histories, options, Some(&self.threats), self.options.pdf);
+        let pages = site::pages(ws.deliverables(), &docs, &doc_histories, options, Some(&self.cache), self.options.pdf);
         let out = OutputDir::new(&self.options.output, &self.options.settings.cwd, &ws.places())?;
         let mut batch = out.batch(&mut |folder: &Path| observer.waiting(folder))?;
         if all {

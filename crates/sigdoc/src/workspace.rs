@@ -2,11 +2,12 @@
 //! snapshot of the documents at one revision, the loaded deliverables, their histories.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, Repo};
-use sigdoc_model::{Deliverables, DocKind, History, Loaded, Sig, Snapshot};
+use sigdoc_git::{HistoryAt, HistoryOptions, KnownAuthor, LastChange, Repo};
+use sigdoc_model::{Deliverables, DocKind, History, LoadCache, Loaded, Sig, Snapshot};
 
 use crate::environment::Environment;
 use crate::error::Error;
@@ -41,7 +42,14 @@ pub struct Workspace {
     /// The deliverables and every problem found in them, loaded when first asked for:
     /// a history needs only `sig.yaml`.
     loaded: OnceLock<Loaded>,
+    /// The newest change of each threat's file, read once for freshness and reviews.
+    changes: OnceLock<Changes>,
+    /// Threat files read by an earlier load (a watch's), to take the unchanged ones from.
+    load_cache: Option<Arc<LoadCache>>,
 }
+
+/// Each threat's newest change (see [`crate::freshness::last_changes`]).
+type Changes = BTreeMap<String, Option<LastChange>>;
 
 impl Workspace {
     /// Opens the repository (given or discovered) and reads the documents' files at `rev`,
@@ -71,7 +79,16 @@ impl Workspace {
             rev: rev.map(str::to_owned),
             snapshot,
             loaded: OnceLock::new(),
+            changes: OnceLock::new(),
+            load_cache: None,
         })
+    }
+
+    /// This workspace, loading its threat files through `cache`: those unchanged since
+    /// the cache's last load are not read again.
+    pub fn with_load_cache(mut self, cache: Arc<LoadCache>) -> Workspace {
+        self.load_cache = Some(cache);
+        self
     }
 
     /// The deliverables, loaded and checked, with every problem found in them.
@@ -82,10 +99,13 @@ impl Workspace {
     /// Loads and checks the documents, then adds what only the repository knows: the
     /// threats no recent release revisited, when the process asks for freshness.
     fn load(&self) -> Loaded {
-        let mut loaded = load(&self.snapshot);
+        let mut loaded = load(&self.snapshot, self.load_cache.as_deref());
         // Freshness is advice: a history that cannot be read leaves it out, and the
         // commands that read history say why.
-        if let Ok(stale) = crate::freshness::stale_threats(&self.repo, &self.snapshot, &loaded.deliverables) {
+        let stale = self.last_changes().and_then(|changes| {
+            crate::freshness::stale_threats(&self.repo, &self.snapshot, &loaded.deliverables, changes)
+        });
+        if let Ok(stale) = stale {
             loaded.diagnostics.extend(stale);
         }
         sigdoc_model::sort_diagnostics(&mut loaded.diagnostics);
@@ -98,7 +118,7 @@ impl Workspace {
             return self.load();
         }
         let snapshot = self.snapshot;
-        self.loaded.into_inner().unwrap_or_else(|| load(&snapshot))
+        self.loaded.into_inner().unwrap_or_else(|| load(&snapshot, None))
     }
 
     /// The places no output may go: the git directory, the documents folder.
@@ -138,9 +158,18 @@ impl Workspace {
         };
         let mut histories = self.repo.histories(docs, at, &self.root, &options)?;
         for history in histories.iter_mut().filter(|h| h.document == DocKind::Analysis) {
-            history.reviews = crate::freshness::reviews(&self.repo, &self.snapshot, history)?;
+            history.reviews = crate::freshness::reviews(self.last_changes()?, history);
         }
         Ok(histories)
+    }
+
+    /// Each threat's newest change at this revision, read from the repository once.
+    fn last_changes(&self) -> Result<&Changes, Error> {
+        if let Some(changes) = self.changes.get() {
+            return Ok(changes);
+        }
+        let changes = crate::freshness::last_changes(&self.repo, &self.snapshot)?;
+        Ok(self.changes.get_or_init(|| changes))
     }
 
     /// The time the PDFs are dated: `SOURCE_DATE_EPOCH` for working-tree builds if set,
@@ -164,8 +193,8 @@ pub fn open_repo(settings: &Settings) -> Result<Repo, Error> {
 }
 
 /// Loads and checks the documents, adding the characters the house fonts cannot print.
-fn load(snapshot: &Snapshot) -> Loaded {
-    let mut loaded = Deliverables::load(snapshot);
+fn load(snapshot: &Snapshot, cache: Option<&LoadCache>) -> Loaded {
+    let mut loaded = Deliverables::load_cached(snapshot, cache);
     // The model knows no fonts; which characters print is the renderer's to say.
     let fonts = sigdoc_render::shared_fonts();
     loaded.diagnostics.extend(crate::coverage::font_coverage(snapshot, |c| sigdoc_render::font_covers(fonts, c)));

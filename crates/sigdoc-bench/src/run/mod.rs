@@ -4,6 +4,7 @@
 mod comparisons;
 mod measure;
 mod p7;
+mod partial;
 
 use std::fmt::Write as _;
 use std::io;
@@ -37,6 +38,11 @@ pub struct RunArgs {
     /// The report to write.
     #[arg(short, long, default_value = "BENCHMARKS.md")]
     output: PathBuf,
+    /// Run only these comparisons (`p1`…`p7`; `p5` and `p6` run together) and put
+    /// their sections in place of the same ones in the existing report, leaving the
+    /// others' numbers as they were.
+    #[arg(long, value_delimiter = ',', value_parser = ["p1", "p2", "p3", "p4", "p5", "p6", "p7"])]
+    only: Vec<String>,
 }
 
 fn remove(path: &Path) -> io::Result<()> {
@@ -131,18 +137,36 @@ pub fn run(args: &RunArgs) -> io::Result<()> {
     std::fs::create_dir_all(&work)?;
     let mut b =
         Bench { sigdoc, typst, fonts: cwd.join(&args.fonts), runs: args.runs.max(1), work, report: String::new() };
+    let runs = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
     b.header();
-    b.p1()?;
-    b.p2()?;
-    b.p3()?;
-    b.p4()?;
-    b.p5_p6()?;
-    b.p7()?;
-    // The interpretation is written by people and kept beside the script.
-    if let Ok(notes) = std::fs::read_to_string(cwd.join("bench/NOTES.md")) {
-        b.report.push_str(&notes);
+    if runs("p1") {
+        b.p1()?;
     }
-    std::fs::write(cwd.join(&args.output), &b.report)?;
+    if runs("p2") {
+        b.p2()?;
+    }
+    if runs("p3") {
+        b.p3()?;
+    }
+    if runs("p4") {
+        b.p4()?;
+    }
+    if runs("p5") || runs("p6") {
+        b.p5_p6()?;
+    }
+    if runs("p7") {
+        b.p7()?;
+    }
+    // The interpretation is written by people and kept beside the script.
+    let notes = std::fs::read_to_string(cwd.join("bench/NOTES.md")).unwrap_or_default();
+    let report = if args.only.is_empty() {
+        b.report.push_str(&notes);
+        b.report
+    } else {
+        let previous = std::fs::read_to_string(cwd.join(&args.output)).unwrap_or_default();
+        partial::merge(&previous, &b.report, &notes, &args.only)
+    };
+    std::fs::write(cwd.join(&args.output), report)?;
     eprintln!("wrote {}", args.output.display());
     Ok(())
 }

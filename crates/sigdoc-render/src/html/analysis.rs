@@ -1,19 +1,30 @@
 //! `analysis.html`: the introduction, the summary, the risk matrix and one section per
 //! threat, in the PDF's order and numbering.
 
+use super::fragments::{PageCache, fingerprint};
 use super::out::Out;
 use super::prose::{link_or_text, prose, prose_inline, reference_body};
 use super::svg::{attack_tree, risk_matrix};
 use crate::view::{AnalysisView, ApproachPartView, FieldValueView, FieldView, LevelView, ThreatView};
 
-pub(super) fn analysis(out: &mut Out, a: &AnalysisView) {
+/// The analysis's content; with a `cache`, the summary, the matrix and each threat's
+/// section are written anew only when what they show changed (or where they stand).
+pub(super) fn analysis(out: &mut Out, a: &AnalysisView, cache: Option<&PageCache>) {
     prose(out, &a.body);
-    summary(out, a);
-    out.heading(1, "sec.risk-matrix", "Risk Matrix", true);
-    out.raw("<p>Each threat stands in the cell of its likelihood and potential damage; the cell's colour is the priority the process's matrix gives it.</p>");
-    out.raw("<figure class=\"matrix\">");
-    risk_matrix(out, &a.rating, &a.threats);
-    out.raw("</figure>\n");
+    let shown = key(cache, || fingerprint("summary", &(summary_fields(a), a.proposed.len())));
+    out.fragment(cache, shown, |out| summary(out, a));
+    let shown = key(cache, || {
+        let level = |l: &Option<LevelView>| l.as_ref().map(|l| l.level.clone());
+        let places: Vec<_> = a.threats.iter().map(|t| (&t.id, level(&t.likelihood), level(&t.damage))).collect();
+        fingerprint("matrix", &(&a.rating, places))
+    });
+    out.fragment(cache, shown, |out| {
+        out.heading(1, "sec.risk-matrix", "Risk Matrix", true);
+        out.raw("<p>Each threat stands in the cell of its likelihood and potential damage; the cell's colour is the priority the process's matrix gives it.</p>");
+        out.raw("<figure class=\"matrix\">");
+        risk_matrix(out, &a.rating, &a.threats);
+        out.raw("</figure>\n");
+    });
     out.heading(1, "sec.threats", "Threats", true);
     out.raw(concat!(
         "<p>Each threat's attack tree is drawn top-down from the attacker's goal. A node is achieved ",
@@ -26,7 +37,7 @@ pub(super) fn analysis(out: &mut Out, a: &AnalysisView) {
         "in numbered parts.</p>\n"
     ));
     for t in &a.threats {
-        threat_section(out, t);
+        out.fragment(cache, key(cache, || fingerprint("threat", t)), |out| threat_section(out, t));
     }
     if !a.proposed.is_empty() {
         out.heading(1, "sec.proposed", "Proposed Threats", true);
@@ -36,9 +47,27 @@ pub(super) fn analysis(out: &mut Out, a: &AnalysisView) {
             "out. Each shows what has been written so far.</p>\n"
         ));
         for t in &a.proposed {
-            threat_section(out, t);
+            out.fragment(cache, key(cache, || fingerprint("threat", t)), |out| threat_section(out, t));
         }
     }
+}
+
+/// A fragment's key: its fingerprint, which costs a pass over its view, only for a cache.
+fn key(cache: Option<&PageCache>, shown: impl FnOnce() -> u64) -> u64 {
+    cache.map_or(0, |_| shown())
+}
+
+/// What the summary shows of each threat: a change elsewhere in a threat leaves it be.
+fn summary_fields(a: &AnalysisView) -> Vec<impl serde::Serialize + '_> {
+    fn label(level: &Option<LevelView>) -> Option<&str> {
+        level.as_ref().map(|l| l.label.as_str())
+    }
+    a.threats
+        .iter()
+        .map(|t| {
+            (&t.id, &t.name, label(&t.likelihood), label(&t.damage), t.priority, t.status, &t.cost, &t.last_review)
+        })
+        .collect()
 }
 
 fn summary(out: &mut Out, a: &AnalysisView) {

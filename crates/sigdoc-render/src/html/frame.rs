@@ -2,6 +2,7 @@
 //! contents, the appendices (document and author information, revision history) and
 //! the notes, around the document's own content.
 
+use super::fragments::{PageCache, fingerprint};
 use super::out::{Heading, Out};
 use super::prose::{link_or_text, prose};
 use super::{STYLESHEET, SiteLinks};
@@ -12,6 +13,7 @@ pub(super) fn assemble(
     out: &mut Out,
     doc: &DocumentView,
     links: &SiteLinks,
+    cache: Option<&PageCache>,
     write_content: impl FnOnce(&mut Out),
 ) -> String {
     let top = out.aside(|out| title_block(out, doc, links));
@@ -20,7 +22,9 @@ pub(super) fn assemble(
         write_content(out);
         appendices(out, doc);
     });
-    let contents = out.aside(contents);
+    // The contents change only with a heading: a cache computes their fingerprint.
+    let key = cache.map_or(0, |_| fingerprint("contents", &out.headings));
+    let contents = out.aside(|out| out.fragment(cache, key, contents));
     let notes = out.aside(notes);
     let mut page = String::with_capacity(top.len() + legal.len() + body.len() + contents.len() + notes.len() + 2048);
     page.push_str(&out.aside(|out| head(out, doc, links)));

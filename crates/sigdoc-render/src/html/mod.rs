@@ -8,11 +8,13 @@
 
 mod analysis;
 mod documents;
+mod fragments;
 mod frame;
 mod out;
 mod prose;
 mod svg;
 
+pub use fragments::PageCache;
 use out::Out;
 
 use crate::view::{ContentView, PageView};
@@ -29,11 +31,21 @@ pub struct SiteLinks {
 
 /// One document's page.
 pub fn page(view: &PageView, links: &SiteLinks) -> String {
+    page_cached(view, links, None)
+}
+
+/// One document's page, reusing from `cache` the parts of its last write that show
+/// the same as before at the same place (a threat's section, the summary, the matrix,
+/// the contents). One cache serves the successive versions of one page.
+pub fn page_cached(view: &PageView, links: &SiteLinks, cache: Option<&PageCache>) -> String {
+    if let Some(cache) = cache {
+        cache.begin();
+    }
     let mut out = Out::default();
-    frame::assemble(&mut out, &view.document, links, |out| match &view.content {
+    frame::assemble(&mut out, &view.document, links, cache, |out| match &view.content {
         ContentView::Process(p) => documents::process(out, p),
         ContentView::Template(t) => documents::template(out, t),
-        ContentView::Analysis(a) => analysis::analysis(out, a),
+        ContentView::Analysis(a) => analysis::analysis(out, a, cache),
     })
 }
 

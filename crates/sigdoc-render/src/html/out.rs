@@ -2,8 +2,10 @@
 
 use std::fmt::Write;
 
+use super::fragments::{Fragment, PageCache};
+
 /// A heading written so far, for the contents.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub(super) struct Heading {
     /// 1 for a section, 2 for a subsection.
     pub level: usize,
@@ -13,6 +15,16 @@ pub(super) struct Heading {
     pub id: String,
     /// The title as plain text.
     pub title: String,
+}
+
+/// What of the page written so far a part's markup depends on: its section numbers,
+/// its notes' numbers, whether it may link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct Mark {
+    counters: [u32; 6],
+    appendix: bool,
+    notes: usize,
+    in_link: usize,
 }
 
 /// An HTML page under construction. Markup is only ever written from literals in this
@@ -76,6 +88,30 @@ impl Out {
     /// A number written as it is.
     pub fn number(&mut self, n: impl std::fmt::Display) {
         let _ = write!(self.buf, "{n}");
+    }
+
+    /// Writes a part of the page with `write`, or, when `cache` holds the part written
+    /// last time under `key` at this same place, that part as it was.
+    pub fn fragment(&mut self, cache: Option<&PageCache>, key: u64, write: impl FnOnce(&mut Out)) {
+        let Some(cache) = cache else { return write(self) };
+        let mark =
+            Mark { counters: self.counters, appendix: self.appendix, notes: self.notes.len(), in_link: self.in_link };
+        if let Some(kept) = cache.take(key, mark) {
+            self.buf.push_str(&kept.html);
+            self.headings.extend(kept.headings.iter().cloned());
+            self.notes.extend(kept.notes.iter().cloned());
+            self.counters = kept.counters_after;
+            return;
+        }
+        let (start, headings, notes) = (self.buf.len(), self.headings.len(), self.notes.len());
+        write(self);
+        let fragment = Fragment {
+            html: self.buf[start..].to_owned(),
+            headings: self.headings[headings..].to_vec(),
+            notes: self.notes[notes..].to_vec(),
+            counters_after: self.counters,
+        };
+        cache.put(key, mark, fragment);
     }
 
     /// Takes what was written so far, leaving the buffer empty (counters and notes stay).
