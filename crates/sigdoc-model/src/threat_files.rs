@@ -175,6 +175,31 @@ mod tests {
     }
 
     #[test]
+    fn only_unexpected_files_beside_the_threats_are_warned_about() {
+        let extras = [
+            ("threats/notes.txt", "x"),
+            ("threats/README.md", "notes"),
+            ("threats/.gitkeep", ""),
+            ("threats/drafts/.swap", "x"),
+            ("threats/drafts/old.txt", "x"),
+        ];
+        let loaded = load(&extras, &LoadCache::default());
+        let mut warned: Vec<&str> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.starts_with("not a threat file"))
+            .map(|d| d.file.as_str())
+            .collect();
+        warned.sort_unstable();
+        assert_eq!(
+            warned,
+            ["documents/threats/drafts/old.txt", "documents/threats/notes.txt"],
+            "{:?}",
+            loaded.diagnostics
+        );
+    }
+
+    #[test]
     fn any_other_file_changed_reads_every_threat_file_again() {
         let cache = LoadCache::default();
         load(&[("threats/other.yaml", OTHER)], &cache);
