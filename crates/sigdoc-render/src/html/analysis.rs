@@ -99,12 +99,9 @@ fn summary(out: &mut Out, a: &AnalysisView) {
             out.raw("<td class=\"reviewed\">");
             match &t.last_review {
                 Some(review) => {
-                    for (i, part) in review.split(", ").enumerate() {
-                        if i > 0 {
-                            out.raw("<br>");
-                        }
-                        out.text(part);
-                    }
+                    out.text(&review.version);
+                    out.raw("<br>");
+                    out.text(&review.date);
                 }
                 None => out.raw("—"),
             }
@@ -143,7 +140,7 @@ pub(super) fn threat_section(out: &mut Out, t: &ThreatView) {
     }
     if let Some(review) = &t.last_review {
         out.raw("<br>Last reviewed: ");
-        out.text(review);
+        out.text(&review.label());
     }
     out.raw("</p>\n");
     for f in &t.fields {

@@ -42,7 +42,7 @@ impl AnalysisView {
         // Reviews come from git, not from the threat, so they are set after the cache:
         // a section kept for an unchanged file may have a newer review.
         for section in &mut sections {
-            section.last_review = reviews.get(&section.id).map(Review::label);
+            section.last_review = reviews.get(&section.id).cloned();
         }
         let (proposed, threats) = threats.iter().zip(sections).partition(|(t, _)| t.is_proposed());
         let rating = RatingView::new(&d.process, &d.references);
@@ -140,9 +140,10 @@ mod tests {
             assert_eq!(ids(&view.threats), ["starttls-stripping", "rated"]);
             // By name, though Zed's levels would rate it first.
             assert_eq!(ids(&view.proposed), ["p-alpha", "p-zed"]);
-            let reviewed: Vec<Option<&str>> =
-                view.threats.iter().chain(&view.proposed).map(|t| t.last_review.as_deref()).collect();
-            assert_eq!(reviewed, [None, Some("0.1+1, 2025-03-01"), None, Some("0.2, 2025-03-01")]);
+            let reviewed: Vec<Option<String>> =
+                view.threats.iter().chain(&view.proposed).map(|t| t.last_review.as_ref().map(Review::label)).collect();
+            let label = |s: &str| Some(s.to_owned());
+            assert_eq!(reviewed, [None, label("0.1+1, 2025-03-01"), None, label("0.2, 2025-03-01")]);
             // A proposed threat shows a priority only when it has one.
             let keys = |t: &ThreatView| t.fields.iter().map(|f| f.key.clone()).collect::<Vec<_>>();
             assert!(!keys(&view.proposed[0]).contains(&"priority".to_owned()));

@@ -1,7 +1,7 @@
 //! A threat as the analysis shows it: a summary row, a matrix cell and a section of fields.
 
 use serde::Serialize;
-use sigdoc_model::{Deliverables, ScaleName, Threat, ThreatStatus};
+use sigdoc_model::{Deliverables, Review, ScaleName, Threat, ThreatStatus};
 
 use super::field::FieldView;
 use super::rating::LevelView;
@@ -29,8 +29,8 @@ pub struct ThreatView {
     /// The fields its section shows, in the template's order: every field that holds a
     /// value, and the priority, but not the name, which titles the section.
     pub fields: Vec<FieldView>,
-    /// When it was last reviewed, `0.3, 2025-03-01`, where the history knows.
-    pub last_review: Option<String>,
+    /// When it was last reviewed (version and date), where the history knows.
+    pub last_review: Option<Review>,
 }
 
 impl ThreatView {
