@@ -18,6 +18,8 @@ use crate::terminal::terminal_safe_lines;
 /// The watch's reports as lines on standard error.
 struct Printer<'c, 'a> {
     console: &'c mut Console<'a>,
+    /// What the watch writes, as its messages name it: `the PDFs`, `the web pages`.
+    outputs: &'static str,
 }
 
 impl Observer for Printer<'_, '_> {
@@ -31,14 +33,14 @@ impl Observer for Printer<'_, '_> {
 
     fn failed(&mut self, error: &Error) {
         let message = match error {
-            Error::InvalidDocuments => "the documents have errors; the PDFs were left as they were".to_owned(),
+            Error::InvalidDocuments => format!("the documents have errors; {} were left as they were", self.outputs),
             other => other.to_string(),
         };
         let _ = writeln!(self.console.err, "sigdoc: {}", terminal_safe_lines(&message));
     }
 
     fn recovered(&mut self) {
-        self.console.info("the documents are fine again; the PDFs are up to date");
+        self.console.info(format!("the documents are fine again; {} are up to date", self.outputs));
     }
 
     fn rebuilt(&mut self, path: &Path, elapsed: Duration, pages: usize) {
@@ -64,7 +66,17 @@ impl Observer for Printer<'_, '_> {
 
 /// Builds once, then rebuilds after every burst of saves until `stop` returns true.
 pub fn watch_until(options: &WatchOptions, console: &mut Console<'_>, stop: &dyn Fn() -> bool) -> Result<(), CliError> {
-    sigdoc::watch::watch_until(options, &mut Printer { console }, stop)
+    let outputs = outputs_named(options.pdf, options.live.is_some());
+    sigdoc::watch::watch_until(options, &mut Printer { console, outputs }, stop)
+}
+
+/// What a watch writing PDFs (`pdf`) and serving pages (`serve`) calls its outputs.
+fn outputs_named(pdf: bool, serve: bool) -> &'static str {
+    match (pdf, serve) {
+        (true, true) => "the PDFs and web pages",
+        (false, true) => "the web pages",
+        _ => "the PDFs",
+    }
 }
 
 /// `sigdoc watch` as the command line asks: with `--serve`, the web pages are written
@@ -90,4 +102,16 @@ pub fn run_args(args: &WatchArgs, settings: &sigdoc::Settings, console: &mut Con
 /// stopping at any moment leaves no partial PDF.
 pub fn run(options: &WatchOptions, console: &mut Console<'_>) -> Result<(), CliError> {
     watch_until(options, console, &|| false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outputs_named;
+
+    #[test]
+    fn messages_name_what_the_watch_writes() {
+        assert_eq!(outputs_named(true, false), "the PDFs");
+        assert_eq!(outputs_named(true, true), "the PDFs and web pages");
+        assert_eq!(outputs_named(false, true), "the web pages");
+    }
 }
