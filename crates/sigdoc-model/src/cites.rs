@@ -184,6 +184,8 @@ mod tests {
         }
         // An escaped backslash does not escape the bracket.
         assert_eq!(ids("\\\\[@x]"), [["x"]]);
+        // Cites after a code block count again.
+        assert_eq!(ids("```\n[@x]\n```\n\nThen [@y]."), [["y"]]);
         // A link right after a cite is still a link.
         assert_eq!(ids("[@x] [a](https://example.org)"), [["x"]]);
     }
@@ -217,5 +219,13 @@ mod tests {
         assert_eq!((cites[0].range.clone(), cites[0].ids[0].offset), (5..9, 7));
         let pieces = split("Name [@x] and", 0..13, &cites);
         assert_eq!(pieces, [Piece::Text("Name ", 0), Piece::Cite(&cites[0]), Piece::Text(" and", 9)]);
+    }
+
+    #[test]
+    fn a_text_event_that_starts_inside_the_source_is_split_at_the_right_places() {
+        let source = "Name [@x] and [@y] end";
+        let cites = find_cites_in_plain(source);
+        let pieces = split(&source[9..], 9..source.len(), &cites);
+        assert_eq!(pieces, [Piece::Text(" and ", 9), Piece::Cite(&cites[1]), Piece::Text(" end", 18)]);
     }
 }

@@ -192,6 +192,80 @@ fn read_author(r: &mut Reader<'_>, path: &[Seg], map: &Mapping) -> Option<Author
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::YamlDoc;
+
+    /// The group's metadata of a sig.yaml text and its problems as `line:column: message`.
+    fn read(text: &str) -> (Sig, Vec<String>) {
+        let doc = YamlDoc::parse("sig.yaml", text, 0).expect("valid YAML");
+        let mut diags = Vec::new();
+        let sig = read_sig(&mut Reader::new(&doc, &mut diags));
+        (sig, diags.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect())
+    }
+
+    /// The authors of a list written under `authors:`, given the group's `known` ones.
+    fn authors(text: &str, known: &[Author]) -> (Vec<Author>, Vec<String>) {
+        let doc = YamlDoc::parse("analysis.md", text, 0).expect("valid YAML");
+        let mut diags = Vec::new();
+        let path = [Seg::Key("authors".into())];
+        let read = read_authors(&mut Reader::new(&doc, &mut diags), &path, &doc.value["authors"], known);
+        (read, diags.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect())
+    }
+
+    #[test]
+    fn every_part_of_the_group_is_read() {
+        let text = "name: Security SIG\nshortname: sec-sig2\nauthors:\n  - name: Jane Doe\n    email: jane@example.org\n    jid: jane@example.org\n    uri: https://example.org/jane\n    initials: JD\n  - name: Bob\napprover: XMPP Council\nvenue: The list.\ntags: \"rel-*\"\nlegal:\n  copyright: Copyright.\n";
+        let (sig, found) = read(text);
+        assert_eq!(found, Vec::<String>::new());
+        let jane = Author {
+            name: "Jane Doe".into(),
+            email: Some("jane@example.org".into()),
+            jid: Some("jane@example.org".into()),
+            uri: Some("https://example.org/jane".into()),
+            initials: Some("JD".into()),
+        };
+        let bob = Author { name: "Bob".into(), ..Author::default() };
+        assert_eq!(
+            (sig.name.as_str(), sig.shortname.as_str(), sig.tags.as_str()),
+            ("Security SIG", "sec-sig2", "rel-*")
+        );
+        assert_eq!(sig.authors, [jane, bob]);
+        assert_eq!((sig.approver.as_deref(), sig.venue.as_deref()), (Some("XMPP Council"), Some("The list.")));
+        assert_eq!(sig.legal, Legal { copyright: Some("Copyright.".into()), ..Legal::default() });
+        // No legal notices, or an empty key, take the defaults without a complaint.
+        let (sig, found) = read("name: G\nshortname: g\nauthors: [{name: A}]\nlegal:\n");
+        assert_eq!((sig.legal, found), (Legal::default(), Vec::<String>::new()));
+    }
+
+    #[test]
+    fn a_shortname_that_cannot_name_files_is_refused_and_the_default_kept() {
+        for bad in ["\"\"", "sec sig", "sec/sig", "sécsig"] {
+            let (sig, found) = read(&format!("name: G\nauthors: [{{name: A}}]\nshortname: {bad}\n"));
+            assert_eq!(sig.shortname, Sig::default().shortname, "{bad}");
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+            assert!(found[0].starts_with("3:12: \"shortname\" must be letters, digits and '-'"), "{found:?}");
+        }
+    }
+
+    #[test]
+    fn a_document_names_the_group_s_authors_by_name_or_initials() {
+        let known = [
+            Author { name: "Alice Smith".into(), initials: Some("AS".into()), ..Author::default() },
+            Author { name: "Bob".into(), ..Author::default() },
+        ];
+        let (read, found) = authors("authors: [Bob, AS, {name: Carol}]\n", &known);
+        assert_eq!(found, Vec::<String>::new());
+        let names: Vec<&str> = read.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Bob", "Alice Smith", "Carol"]);
+        assert_eq!(read[1], known[0]);
+        let (read, found) = authors("authors: [Dave]\n", &known);
+        assert!(read.is_empty());
+        assert_eq!(found, ["1:11: unknown author \"Dave\" (sig.yaml lists: Alice Smith, Bob)"]);
+        // Without a group's authors to name, a plain string is not an author.
+        let (read, found) = authors("authors: [Bob]\n", &[]);
+        assert!(read.is_empty());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("1:11: expected an author (a mapping with \"name\")"), "{found:?}");
+    }
 
     #[test]
     fn initials_from_names() {
