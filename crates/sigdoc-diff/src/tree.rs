@@ -246,7 +246,9 @@ mod tests {
             info(&["r", "b", "c"], false),
             info(&["r", "b", "c", "d"], true),
             info(&["r", "bb"], true),
-            info(&["r", "e", "f"], true),
+            info(&["r", "e", "f"], false),
+            info(&["r", "e", "f", "g"], false),
+            info(&["r", "e", "f", "g", "h"], true),
         ];
         let lines: Vec<(usize, String, String)> =
             outline(&nodes).iter().map(|l| (l.depth, l.label(), l.cost_suffix())).collect();
@@ -259,7 +261,10 @@ mod tests {
                 line(2, "d", " (cost 2.5)"),
                 // A sibling whose goal begins like the subtree's root is not under it.
                 line(0, "r › bb", " (cost 2.5)"),
-                line(0, "r › e › f", " (cost 2.5)"),
+                // Depths count from the subtree's root, however deep it starts.
+                line(0, "r › e › f", ""),
+                line(1, "g", ""),
+                line(2, "h", " (cost 2.5)"),
             ]
         );
     }

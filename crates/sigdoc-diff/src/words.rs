@@ -228,6 +228,7 @@ mod tests {
         assert!(!has_changes(&d));
         assert_eq!(d, vec![Segment { op: Op::Equal, text: "same text\n".into() }]);
         assert!(diff_words("", "").is_empty());
+        assert!(tokenize("").is_empty(), "no text has no words");
     }
 
     #[test]
