@@ -33,7 +33,14 @@ pub fn threat_schema(d: &Deliverables) -> Value {
     );
     properties.insert(
         STATUS_KEY.into(),
-        json!({"enum": ThreatStatus::ALL, "description": "Whether the threat is open, mitigated, accepted, or proposed (under discussion: only its name and abstract are needed yet)."}),
+        json!({
+            "enum": ThreatStatus::ALL,
+            "description": format!(
+                "Where the threat stands: one of {}; a {} threat is under discussion and needs only its name and abstract yet.",
+                ThreatStatus::names(),
+                ThreatStatus::Proposed,
+            ),
+        }),
     );
     properties.insert(
         "priority_reason".into(),
@@ -193,6 +200,27 @@ mod tests {
         let validator = jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("the schema compiles: {e}"));
         let value: Value = serde_yaml::from_str(threat).unwrap_or_else(|e| panic!("{e}"));
         (check_errors, validator.is_valid(&value))
+    }
+
+    #[test]
+    fn the_status_property_lists_and_names_every_status() {
+        // The template's guidance describes the status field; without a status field in
+        // the template, the schema's own words do.
+        let status_field = "  - key: status\n";
+        let example_template = EXAMPLE.iter().find(|(p, _)| *p == "template.yaml").map_or("", |(_, t)| t);
+        let cut = &example_template[..example_template.find(status_field).expect("the example has a status field")];
+        for template in [example_template, cut] {
+            let files: Vec<(&str, &str)> =
+                EXAMPLE.iter().map(|(p, t)| (*p, if *p == "template.yaml" { template } else { *t })).collect();
+            let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
+            let schema = threat_schema(&loaded.deliverables);
+            let status = &schema["properties"][STATUS_KEY];
+            assert_eq!(status["enum"], json!(["open", "mitigated", "accepted", "proposed"]));
+            let description = status["description"].as_str().unwrap_or_default();
+            for name in ThreatStatus::ALL.map(ThreatStatus::name) {
+                assert!(description.contains(name), "{name} in {description:?}");
+            }
+        }
     }
 
     #[test]
