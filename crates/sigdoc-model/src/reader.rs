@@ -172,6 +172,16 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Runs `read` over one YAML text as file `file`: what it read, and its problems as
+/// `line:column: message`, for the readers' unit tests.
+#[cfg(test)]
+pub(crate) fn read_text<T>(file: &str, text: &str, read: impl FnOnce(&mut Reader<'_>) -> T) -> (T, Vec<String>) {
+    let doc = YamlDoc::parse(file, text, 0).expect("valid YAML");
+    let mut diags = Vec::new();
+    let value = read(&mut Reader::new(&doc, &mut diags));
+    (value, diags.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,23 +192,19 @@ fn read_author(r: &mut Reader<'_>, path: &[Seg], map: &Mapping) -> Option<Author
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::YamlDoc;
+    use crate::reader::read_text;
 
-    /// The group's metadata of a sig.yaml text and its problems as `line:column: message`.
+    /// The group's metadata of a sig.yaml text and its problems.
     fn read(text: &str) -> (Sig, Vec<String>) {
-        let doc = YamlDoc::parse("sig.yaml", text, 0).expect("valid YAML");
-        let mut diags = Vec::new();
-        let sig = read_sig(&mut Reader::new(&doc, &mut diags));
-        (sig, diags.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect())
+        read_text("sig.yaml", text, read_sig)
     }
 
     /// The authors of a list written under `authors:`, given the group's `known` ones.
     fn authors(text: &str, known: &[Author]) -> (Vec<Author>, Vec<String>) {
-        let doc = YamlDoc::parse("analysis.md", text, 0).expect("valid YAML");
-        let mut diags = Vec::new();
-        let path = [Seg::Key("authors".into())];
-        let read = read_authors(&mut Reader::new(&doc, &mut diags), &path, &doc.value["authors"], known);
-        (read, diags.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect())
+        read_text("analysis.md", text, |r| {
+            let value = r.doc.value["authors"].clone();
+            read_authors(r, &[Seg::Key("authors".into())], &value, known)
+        })
     }
 
     #[test]

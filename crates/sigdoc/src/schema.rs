@@ -187,13 +187,15 @@ mod tests {
     use super::*;
     use crate::skeleton::EXAMPLE;
 
+    /// The example's files, those whose path `replaced` names holding `text` instead.
+    fn example_with(replaced: impl Fn(&str) -> bool, text: &str) -> Vec<(&str, &str)> {
+        EXAMPLE.iter().map(|(path, own)| (*path, if replaced(path) { text } else { *own })).collect()
+    }
+
     /// The example with its threat replaced by `threat`: whether `check` finds an error
     /// in it, and whether the schema derived from the example accepts it.
     fn verdicts(threat: &str) -> (bool, bool) {
-        let files: Vec<(&str, &str)> = EXAMPLE
-            .iter()
-            .map(|(path, text)| (*path, if path.starts_with("threats/") { threat } else { *text }))
-            .collect();
+        let files = example_with(|path| path.starts_with("threats/"), threat);
         let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
         let check_errors = loaded.diagnostics.iter().any(|d| d.is_error());
         let schema = threat_schema(&loaded.deliverables);
@@ -210,8 +212,7 @@ mod tests {
         let example_template = EXAMPLE.iter().find(|(p, _)| *p == "template.yaml").map_or("", |(_, t)| t);
         let cut = &example_template[..example_template.find(status_field).expect("the example has a status field")];
         for template in [example_template, cut] {
-            let files: Vec<(&str, &str)> =
-                EXAMPLE.iter().map(|(p, t)| (*p, if *p == "template.yaml" { template } else { *t })).collect();
+            let files = example_with(|path| path == "template.yaml", template);
             let loaded = Deliverables::load(&Snapshot::from_files("documents", files));
             let schema = threat_schema(&loaded.deliverables);
             let status = &schema["properties"][STATUS_KEY];

@@ -191,15 +191,11 @@ fn days_in(year: u32, month: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::YamlDoc;
+    use crate::reader::read_text;
 
-    /// The bibliography of a references.yaml text and its problems as `line:column: message`.
+    /// The bibliography of a references.yaml text and its problems.
     fn read(text: &str) -> (Bibliography, Vec<String>) {
-        let doc = YamlDoc::parse("references.yaml", text, 0).expect("valid YAML");
-        let mut diags = Vec::new();
-        let bib = read_references(&mut Reader::new(&doc, &mut diags));
-        let found = diags.iter().map(|d| format!("{}:{}: {}", d.line, d.column, d.message)).collect();
-        (bib, found)
+        read_text("references.yaml", text, read_references)
     }
 
     #[test]
